@@ -1,0 +1,300 @@
+"""What the store keeps, and the pure functions that fold a new report into it.
+
+Scoring a listing must cost O(1) store work however long the history, so estimates are
+maintained on write, at four levels:
+
+- `Contributor`: one per install: how its timings compare with everyone else's (speed, trust).
+- `Report`: one per (install, task): that contributor's latest attempt. This is what makes
+  "one contributor counts once per task" hold everywhere.
+- `TaskAggregate`: one per task, recomputed from the task's reports whenever one changes.
+- `GroupAggregate`: one per requester and one per platform: sums over their tasks'
+  aggregates. Every field but `first_seen` adds up, so when a task changes the store adds
+  `group_delta(old, new)` (SQL `x = x + ?`, MongoDB `$inc`) instead of re-reading the group;
+  several writer processes then stay correct without locks.
+
+Nothing here does I/O; the stores load the rows, call these functions and write the result.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+
+SUBMITTED = "submitted"
+UNPAID_OUTCOMES = ("screened_out", "returned")
+#: A task's aggregate reads at most this many of its latest reports (bounds write cost).
+MAX_REPORTS_PER_TASK = 400
+
+
+@dataclass(slots=True)
+class Contributor:
+    """How one install's timings compare with the consensus on the same tasks."""
+
+    install_id: str
+    comparisons: int = 0  # submitted reports compared with other contributors' consensus
+    agreements: int = 0  # ... whose speed-adjusted residual was within tolerance
+    resid_sum: float = 0.0  # sum of log(active / consensus) over comparisons
+    discounted: bool = False  # set by maintainers: its reports stop counting, reversibly
+
+
+@dataclass(slots=True)
+class Report:
+    """One contributor's latest attempt at one task."""
+
+    install_id: str
+    platform: str
+    task_id: str
+    requester_id: str | None
+    idempotency_key: str  # the timing this attempt came from (outcomes refer to it)
+    outcome: str  # submitted | returned | screened_out | timed_out
+    active_s: float
+    ended_at: float  # POSIX seconds
+    reward_amount: str
+    currency: str
+    advertised_s: int | None = None
+    allotted_s: int | None = None
+    speed: float = 0.0  # the contributor's log-speed offset when the report was folded
+    trust: float = 1.0  # the contributor's weight when the report was folded
+    review: str | None = None  # approved | rejected, from /v1/outcomes
+    paid_delay_s: float | None = None  # payment time minus ended_at, from /v1/outcomes
+
+
+@dataclass(slots=True)
+class TaskAggregate:
+    platform: str
+    task_id: str
+    requester_id: str | None
+    reports: int = 0  # contributors whose latest attempt was submitted
+    attempts: int = 0  # contributors with any attempt
+    screened_out: int = 0
+    returned: int = 0
+    timed_out: int = 0
+    unpaid_s: float = 0.0  # active seconds spent on screen-outs and returns
+    weight: float = 0.0  # sum of the trust of the submitted reports
+    loc: float | None = None  # robust location of log(active seconds), speed-adjusted
+    spread: float | None = None  # robust scale of the same, on the log axis
+    advertised_s: int | None = None  # latest advertised duration seen in a report
+    allotted_s: int | None = None
+    reward_amount: str | None = None  # latest reward seen
+    currency: str | None = None
+    reviewed: int = 0  # submitted reports with an approve/reject verdict
+    rejected: int = 0
+    paid: int = 0
+    log_paid_delay_sum: float = 0.0  # sum of log1p(payment delay in seconds) over paid reports
+    first_seen: float | None = None  # POSIX seconds of the earliest report
+
+
+@dataclass(slots=True)
+class GroupAggregate:
+    """A requester's (`requester_id` set) or a platform's (`requester_id` None) tasks, summed."""
+
+    platform: str
+    requester_id: str | None
+    tasks: int = 0  # tasks with at least one submitted report
+    reports: int = 0
+    attempts: int = 0
+    screened_out: int = 0
+    returned: int = 0
+    timed_out: int = 0
+    unpaid_s: float = 0.0
+    completed_s: float = 0.0  # sum over tasks of reports x typical active seconds
+    loc_w: float = 0.0  # sum of task weights behind loc_sum
+    loc_sum: float = 0.0  # weighted sum of task log durations
+    ratio_w: float = 0.0  # weight of tasks with an advertised duration
+    ratio_sum: float = 0.0  # weighted sum of log(measured / advertised)
+    reviewed: int = 0
+    rejected: int = 0
+    paid: int = 0
+    log_paid_delay_sum: float = 0.0
+    first_seen: float | None = None  # not additive: the store keeps the minimum
+
+
+#: The GroupAggregate fields a task contributes to by addition.
+ADDITIVE = tuple(f.name for f in fields(GroupAggregate) if f.name not in {"platform", "requester_id", "first_seen"})
+
+
+# --- contributors -------------------------------------------------------------------------
+
+#: log-residual within which a report "agrees" with the consensus (about x1.6 either way).
+AGREEMENT_TOLERANCE = 0.5
+#: Pseudo-comparisons that pull a new contributor's speed towards 0 (average speed).
+SPEED_PRIOR = 5.0
+#: Trust of an install that has agreed with nobody yet; it grows towards 1 with agreements.
+NEW_TRUST = 0.2
+TRUST_GROWTH = 5.0
+
+
+def speed(contributor: Contributor) -> float:
+    """The contributor's typical log(active / consensus), shrunk towards 0 when it has few comparisons."""
+    return contributor.resid_sum / (contributor.comparisons + SPEED_PRIOR)
+
+
+def trust(contributor: Contributor) -> float:
+    """Weight of the contributor's reports: low for a new install, growing with agreement."""
+    if contributor.discounted:
+        return 0.0
+    agreed = contributor.agreements
+    disagreed = contributor.comparisons - agreed
+    earned = agreed / (agreed + TRUST_GROWTH)
+    return max(0.0, NEW_TRUST + (1.0 - NEW_TRUST) * earned) * (agreed + 1) / (agreed + disagreed + 1)
+
+
+def contributor_after(contributor: Contributor, report: Report, others: TaskAggregate | None) -> Contributor:
+    """Compare a new submitted report with the consensus of the *other* contributors on its task."""
+    if report.outcome != SUBMITTED or others is None or others.loc is None or others.reports == 0 or report.active_s <= 0:
+        return contributor
+    resid = math.log(report.active_s) - others.loc
+    agrees = abs(resid - speed(contributor)) <= AGREEMENT_TOLERANCE
+    return replace(
+        contributor,
+        comparisons=contributor.comparisons + 1,
+        agreements=contributor.agreements + int(agrees),
+        resid_sum=contributor.resid_sum + resid,
+    )
+
+
+# --- reports ------------------------------------------------------------------------------
+
+
+def latest(old: Report | None, new: Report) -> Report:
+    """The report to keep for (install, task): the latest attempt; a late-arriving older one changes nothing."""
+    if old is None or new.ended_at >= old.ended_at:
+        return new
+    return old
+
+
+def with_outcome(report: Report, status: str, at: float) -> Report:
+    """Apply a later verdict (`approved`, `rejected`, `paid`) to the report it concerns."""
+    if status == "paid":
+        return replace(report, paid_delay_s=max(0.0, at - report.ended_at))
+    return replace(report, review=status)
+
+
+# --- tasks --------------------------------------------------------------------------------
+
+
+def weighted_median(values: Sequence[float], weights: Sequence[float]) -> float:
+    pairs = sorted(zip(values, weights, strict=True))
+    total = sum(w for _, w in pairs)
+    if total <= 0:
+        return pairs[len(pairs) // 2][0]
+    running = 0.0
+    for value, weight in pairs:
+        running += weight
+        if running >= total / 2:
+            return value
+    return pairs[-1][0]
+
+
+def task_aggregate(platform: str, task_id: str, requester_id: str | None, reports: Iterable[Report]) -> TaskAggregate:
+    """Recompute a task's aggregate from its reports (one per contributor)."""
+    task = TaskAggregate(platform, task_id, requester_id)
+    logs: list[float] = []
+    weights: list[float] = []
+    for report in reports:
+        task.attempts += 1
+        task.first_seen = report.ended_at if task.first_seen is None else min(task.first_seen, report.ended_at)
+        if report.advertised_s is not None:
+            task.advertised_s = report.advertised_s
+        if report.allotted_s is not None:
+            task.allotted_s = report.allotted_s
+        task.reward_amount, task.currency = report.reward_amount, report.currency
+        if report.outcome in UNPAID_OUTCOMES:
+            task.unpaid_s += report.active_s
+            if report.outcome == "screened_out":
+                task.screened_out += 1
+            else:
+                task.returned += 1
+        elif report.outcome == "timed_out":
+            task.timed_out += 1
+        elif report.outcome == SUBMITTED and report.active_s > 0:
+            task.reports += 1
+            if report.trust > 0:
+                logs.append(math.log(report.active_s) - report.speed)
+                weights.append(report.trust)
+            if report.review is not None:
+                task.reviewed += 1
+                task.rejected += report.review == "rejected"
+            if report.paid_delay_s is not None:
+                task.paid += 1
+                task.log_paid_delay_sum += math.log1p(report.paid_delay_s)
+    if logs:
+        task.weight = sum(weights)
+        task.loc = weighted_median(logs, weights)
+        deviations = [abs(x - task.loc) for x in logs]
+        task.spread = 1.4826 * weighted_median(deviations, weights) if len(logs) > 1 else None
+    return task
+
+
+def without(task_reports: Sequence[Report], install_id: str) -> list[Report]:
+    return [r for r in task_reports if r.install_id != install_id]
+
+
+# --- groups -------------------------------------------------------------------------------
+
+
+def contribution(task: TaskAggregate | None) -> dict[str, float]:
+    """What one task adds to its requester's and its platform's GroupAggregate."""
+    if task is None:
+        return dict.fromkeys(ADDITIVE, 0.0)
+    has_loc = task.loc is not None
+    ratio = has_loc and task.advertised_s is not None
+    weight = min(task.weight, 3.0)  # one task cannot dominate its requester
+    return {
+        "tasks": float(task.reports > 0),
+        "reports": task.reports,
+        "attempts": task.attempts,
+        "screened_out": task.screened_out,
+        "returned": task.returned,
+        "timed_out": task.timed_out,
+        "unpaid_s": task.unpaid_s,
+        "completed_s": task.reports * math.exp(task.loc) if has_loc else 0.0,
+        "loc_w": weight if has_loc else 0.0,
+        "loc_sum": weight * task.loc if has_loc else 0.0,
+        "ratio_w": weight if ratio else 0.0,
+        "ratio_sum": weight * (task.loc - math.log(task.advertised_s)) if ratio else 0.0,
+        "reviewed": task.reviewed,
+        "rejected": task.rejected,
+        "paid": task.paid,
+        "log_paid_delay_sum": task.log_paid_delay_sum,
+    }
+
+
+def group_delta(old: TaskAggregate | None, new: TaskAggregate) -> dict[str, float]:
+    """Increments to apply to the task's requester and platform groups; zero entries dropped."""
+    before, after = contribution(old), contribution(new)
+    return {name: after[name] - before[name] for name in ADDITIVE if after[name] != before[name]}
+
+
+def apply_delta(group: GroupAggregate, delta: Mapping[str, float], first_seen: float | None) -> GroupAggregate:
+    """In-memory equivalent of the store's increment (for tests, benchmarks and migrations)."""
+    changed = {name: getattr(group, name) + value for name, value in delta.items()}
+    if first_seen is not None:
+        changed["first_seen"] = first_seen if group.first_seen is None else min(group.first_seen, first_seen)
+    return replace(group, **changed)
+
+
+def as_row(record: object) -> dict[str, object]:
+    """A record as a flat dict (SQLite row / MongoDB document body)."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}  # type: ignore[arg-type]
+
+
+__all__ = [
+    "ADDITIVE",
+    "Contributor",
+    "GroupAggregate",
+    "Report",
+    "TaskAggregate",
+    "apply_delta",
+    "as_row",
+    "contribution",
+    "contributor_after",
+    "group_delta",
+    "latest",
+    "speed",
+    "task_aggregate",
+    "trust",
+    "with_outcome",
+    "without",
+]

@@ -1,0 +1,66 @@
+"""The v1 payloads: the one source of truth for the service, the extension and the tests.
+
+JSON Schema files under `shared_schema/json/` are generated from these models
+(`python -m shared_schema`); a test fails when they are stale.
+"""
+
+from .base import CURRENCIES, Error, ErrorBody, Money
+from .install import AdapterHealth, InstallCreated, InstallRequest
+from .listing import (
+    DurationRange,
+    HourlyRange,
+    Listing,
+    Score,
+    ScoreRequest,
+    ScoreResponse,
+    Warning,
+)
+from .requester import FlagCount, FlagCreated, FlagRequest, RequesterSummary
+from .timing import IngestAck, Outcome, OutcomeBatch, Timing, TimingBatch
+
+#: Every payload that crosses the wire, by the name its schema file carries.
+PAYLOADS = {
+    "Money": Money,
+    "ErrorBody": ErrorBody,
+    "InstallRequest": InstallRequest,
+    "InstallCreated": InstallCreated,
+    "AdapterHealth": AdapterHealth,
+    "Listing": Listing,
+    "ScoreRequest": ScoreRequest,
+    "ScoreResponse": ScoreResponse,
+    "Timing": Timing,
+    "TimingBatch": TimingBatch,
+    "Outcome": Outcome,
+    "OutcomeBatch": OutcomeBatch,
+    "IngestAck": IngestAck,
+    "RequesterSummary": RequesterSummary,
+    "FlagRequest": FlagRequest,
+    "FlagCreated": FlagCreated,
+}
+
+__all__ = [
+    "CURRENCIES",
+    "PAYLOADS",
+    "AdapterHealth",
+    "DurationRange",
+    "Error",
+    "ErrorBody",
+    "FlagCount",
+    "FlagCreated",
+    "FlagRequest",
+    "HourlyRange",
+    "IngestAck",
+    "InstallCreated",
+    "InstallRequest",
+    "Listing",
+    "Money",
+    "Outcome",
+    "OutcomeBatch",
+    "RequesterSummary",
+    "Score",
+    "ScoreRequest",
+    "ScoreResponse",
+    "Timing",
+    "TimingBatch",
+    "Warning",
+]
