@@ -1,0 +1,72 @@
+// Starts the real FairClick service (python -m server) on a free loopback port with a
+// temporary SQLite file, for the browser tests. Stops it with `await service.stop()`.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const PYTHON = join(ROOT, '.venv', 'bin', 'python');
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+export async function startService({ env = {} } = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'fairclick-e2e-'));
+  const port = await freePort();
+  const db = join(dir, 'fairclick.sqlite3');
+  const child = spawn(PYTHON, ['-m', 'server', '--host', '127.0.0.1', '--port', String(port), '--db', db], {
+    cwd: ROOT,
+    env: { ...process.env, FAIRCLICK_RATE_LIMIT_PER_MIN: '0', FAIRCLICK_ACCESS_LOG: 'false', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; ; attempt += 1) {
+    if (child.exitCode !== null) throw new Error(`service exited ${child.exitCode}: ${stderr}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch { /* not listening yet */ }
+    if (attempt > 300) throw new Error(`service did not start: ${stderr}`);
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  return {
+    url,
+    db,
+    dir,
+    stderr: () => stderr,
+    /** A registered install's bearer token, for seeding through the public API. */
+    async install() {
+      const response = await fetch(`${url}/v1/installs`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+      if (response.status !== 201) throw new Error(`install failed: ${response.status}`);
+      return (await response.json()).token;
+    },
+    async call(path, { token, method = 'POST', body } = {}) {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null };
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((ok) => child.once('exit', ok));
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
