@@ -46,6 +46,8 @@ class ScoreInputs:
 
     tasks: dict[TaskKey, TaskAggregate] = field(default_factory=dict)
     groups: dict[GroupKey, GroupAggregate] = field(default_factory=dict)
+    #: Approved community flags per requester: reason -> count (maintained by the dashboard's moderation).
+    flags: dict[GroupKey, dict[str, int]] = field(default_factory=dict)
 
 
 @runtime_checkable
