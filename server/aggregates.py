@@ -17,9 +17,12 @@ Nothing here does I/O; the stores load the rows, call these functions and write 
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+
+from .money import to_eur
 
 SUBMITTED = "submitted"
 UNPAID_OUTCOMES = ("screened_out", "returned")
@@ -36,6 +39,10 @@ class Contributor:
     agreements: int = 0  # ... whose speed-adjusted residual was within tolerance
     resid_sum: float = 0.0  # sum of log(active / consensus) over comparisons
     discounted: bool = False  # set by maintainers: its reports stop counting, reversibly
+    #: A 60-bit sketch of the requesters it agreed with the consensus on (bit = hash of requester).
+    #: Trust grows with the number of *different* requesters agreed on, so installs that only
+    #: ever report on one requester's tasks stay light.
+    agreed_requesters: int = 0
 
 
 @dataclass(slots=True)
@@ -83,6 +90,8 @@ class TaskAggregate:
     paid: int = 0
     log_paid_delay_sum: float = 0.0  # sum of log1p(payment delay in seconds) over paid reports
     first_seen: float | None = None  # POSIX seconds of the earliest report
+    weight_sq: float = 0.0  # sum of squared trusts (effective number of reports = weight^2 / weight_sq)
+    reward_eur: float | None = None  # latest reward in EUR, at the rates of when the task was folded
 
 
 @dataclass(slots=True)
@@ -108,6 +117,14 @@ class GroupAggregate:
     paid: int = 0
     log_paid_delay_sum: float = 0.0
     first_seen: float | None = None  # not additive: the store keeps the minimum
+    ratio_sq: float = 0.0  # weighted sum of squared log(measured / advertised): their spread across tasks
+    loc_sq: float = 0.0  # weighted sum of squared task log durations
+    spread_w: float = 0.0  # weight of tasks with a measured spread
+    spread_sum: float = 0.0  # weighted sum of the tasks' log-scale spreads (pooled within-task spread)
+    pay_eur: float = 0.0  # sum over tasks of reports x reward in EUR (pay behind completed_s)
+    hourly_w: float = 0.0  # weight of tasks with a reward and a duration
+    hourly_sum: float = 0.0  # weighted sum of the tasks' log(EUR per hour)
+    hourly_sq: float = 0.0  # weighted sum of its squares
 
 
 #: The GroupAggregate fields a task contributes to by addition.
@@ -151,7 +168,23 @@ def contributor_after(contributor: Contributor, report: Report, others: TaskAggr
         comparisons=contributor.comparisons + 1,
         agreements=contributor.agreements + int(agrees),
         resid_sum=contributor.resid_sum + resid,
+        agreed_requesters=contributor.agreed_requesters | requester_bit(report) if agrees else contributor.agreed_requesters,
     )
+
+
+#: Bits in `Contributor.agreed_requesters` (below 63, so the sketch fits a signed 64-bit column).
+REQUESTER_BITS = 60
+
+
+def requester_bit(report: Report) -> int:
+    """The report's requester as one bit of a stable 60-bit sketch (same in every process)."""
+    key = f"{report.platform}\x00{report.requester_id or report.task_id}".encode()
+    return 1 << (int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big") % REQUESTER_BITS)
+
+
+def requesters_agreed(contributor: Contributor) -> int:
+    """About how many different requesters the contributor agreed with others on (saturates near 60)."""
+    return contributor.agreed_requesters.bit_count()
 
 
 # --- reports ------------------------------------------------------------------------------
@@ -200,6 +233,7 @@ def task_aggregate(platform: str, task_id: str, requester_id: str | None, report
         if report.allotted_s is not None:
             task.allotted_s = report.allotted_s
         task.reward_amount, task.currency = report.reward_amount, report.currency
+        task.reward_eur = to_eur(float(report.reward_amount), report.currency)
         if report.outcome in UNPAID_OUTCOMES:
             task.unpaid_s += report.active_s
             if report.outcome == "screened_out":
@@ -221,6 +255,7 @@ def task_aggregate(platform: str, task_id: str, requester_id: str | None, report
                 task.log_paid_delay_sum += math.log1p(report.paid_delay_s)
     if logs:
         task.weight = sum(weights)
+        task.weight_sq = sum(w * w for w in weights)
         task.loc = weighted_median(logs, weights)
         deviations = [abs(x - task.loc) for x in logs]
         task.spread = 1.4826 * weighted_median(deviations, weights) if len(logs) > 1 else None
@@ -241,6 +276,10 @@ def contribution(task: TaskAggregate | None) -> dict[str, float]:
     has_loc = task.loc is not None
     ratio = has_loc and task.advertised_s is not None
     weight = min(task.weight, 3.0)  # one task cannot dominate its requester
+    log_ratio = task.loc - math.log(task.advertised_s) if ratio else 0.0
+    has_spread = task.spread is not None
+    has_hourly = has_loc and task.reward_eur is not None and task.reward_eur > 0
+    log_hourly = math.log(task.reward_eur * 3600.0) - task.loc if has_hourly else 0.0
     return {
         "tasks": float(task.reports > 0),
         "reports": task.reports,
@@ -253,11 +292,19 @@ def contribution(task: TaskAggregate | None) -> dict[str, float]:
         "loc_w": weight if has_loc else 0.0,
         "loc_sum": weight * task.loc if has_loc else 0.0,
         "ratio_w": weight if ratio else 0.0,
-        "ratio_sum": weight * (task.loc - math.log(task.advertised_s)) if ratio else 0.0,
+        "ratio_sum": weight * log_ratio,
         "reviewed": task.reviewed,
         "rejected": task.rejected,
         "paid": task.paid,
         "log_paid_delay_sum": task.log_paid_delay_sum,
+        "ratio_sq": weight * log_ratio**2,
+        "loc_sq": weight * task.loc**2 if has_loc else 0.0,
+        "spread_w": weight if has_spread else 0.0,
+        "spread_sum": weight * task.spread if has_spread else 0.0,
+        "pay_eur": task.reports * task.reward_eur if has_loc and task.reward_eur is not None else 0.0,
+        "hourly_w": weight if has_hourly else 0.0,
+        "hourly_sum": weight * log_hourly,
+        "hourly_sq": weight * log_hourly**2,
     }
 
 
