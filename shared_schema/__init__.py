@@ -17,6 +17,7 @@ from .listing import (
 )
 from .requester import FlagCount, FlagCreated, FlagRequest, RequesterSummary
 from .timing import IngestAck, Outcome, OutcomeBatch, Timing, TimingBatch
+from .wages import MinimumWage, MinimumWages
 
 #: Every payload that crosses the wire, by the name its schema file carries.
 PAYLOADS = {
@@ -36,6 +37,7 @@ PAYLOADS = {
     "RequesterSummary": RequesterSummary,
     "FlagRequest": FlagRequest,
     "FlagCreated": FlagCreated,
+    "MinimumWages": MinimumWages,
 }
 
 __all__ = [
@@ -53,6 +55,8 @@ __all__ = [
     "InstallCreated",
     "InstallRequest",
     "Listing",
+    "MinimumWage",
+    "MinimumWages",
     "Money",
     "Outcome",
     "OutcomeBatch",
