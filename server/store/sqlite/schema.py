@@ -1,0 +1,185 @@
+"""The SQLite layout: tables whose columns are the fields of `server/aggregates.py`, and
+versioned migrations.
+
+Columns are derived from the dataclasses by name, so a field added to a record later with a
+default needs only one more migration step (`add_missing_columns`), never a rewrite here.
+`PRAGMA user_version` holds the number of steps applied; `migrate` applies the missing ones
+in one transaction, so opening an up-to-date store changes nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any
+
+from ...aggregates import Contributor, GroupAggregate, Report, TaskAggregate
+
+_AFFINITY = {"str": "TEXT", "int": "INTEGER", "float": "REAL", "bool": "INTEGER"}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    kind: str  # str | int | float | bool
+    nullable: bool
+    default: Any
+
+    def ddl(self) -> str:
+        sql = f"{self.name} {_AFFINITY[self.kind]}"
+        if not self.nullable:
+            sql += " NOT NULL"
+        if self.default is not None:
+            sql += f" DEFAULT {int(self.default) if self.kind == 'bool' else repr(self.default)}"
+        return sql
+
+
+def _column(record_field: Any) -> Column:
+    # aggregates.py uses `from __future__ import annotations`: the types are strings such as "float | None".
+    parts = [part.strip() for part in str(record_field.type).split("|")]
+    kinds = [part for part in parts if part != "None"]
+    if len(kinds) != 1 or kinds[0] not in _AFFINITY:
+        raise TypeError(f"no SQLite column type for {record_field.name}: {record_field.type}")
+    default = None if record_field.default is MISSING else record_field.default
+    return Column(record_field.name, kinds[0], "None" in parts, default)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table holding one record type of `server/aggregates.py`, one column per field."""
+
+    name: str
+    record: type
+    key: tuple[str, ...]
+    #: Key columns where the record's None is stored as '' (SQLite treats NULLs in a key as distinct).
+    empty_for_none: tuple[str, ...] = ()
+    columns: tuple[Column, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "columns", tuple(_column(f) for f in fields(self.record)))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    def create_sql(self) -> str:
+        body = [column.ddl() for column in self.columns]
+        if self.empty_for_none:
+            body = [f"{column.name} TEXT NOT NULL" if column.name in self.empty_for_none else sql
+                    for column, sql in zip(self.columns, body, strict=True)]
+        return f"CREATE TABLE IF NOT EXISTS {self.name} ({', '.join(body)}, PRIMARY KEY ({', '.join(self.key)})) WITHOUT ROWID"
+
+    def select_sql(self, alias: str = "") -> str:
+        prefix = f"{alias}." if alias else ""
+        return ", ".join(prefix + name for name in self.names)
+
+    def replace_sql(self) -> str:
+        return f"INSERT OR REPLACE INTO {self.name} ({', '.join(self.names)}) VALUES ({', '.join('?' * len(self.columns))})"
+
+    def to_row(self, record: Any) -> tuple[Any, ...]:
+        row = [getattr(record, name) for name in self.names]
+        for index, column in enumerate(self.columns):
+            if column.name in self.empty_for_none and row[index] is None:
+                row[index] = ""
+        return tuple(row)
+
+    def from_row(self, row: Sequence[Any]) -> Any:
+        values = list(row)
+        for index, column in enumerate(self.columns):
+            value = values[index]
+            if value is None:
+                continue
+            if column.name in self.empty_for_none and value == "":
+                values[index] = None
+            elif column.kind == "bool":
+                values[index] = bool(value)
+            elif column.kind == "int" and not isinstance(value, int):
+                # Group counters grow by SQL `x = x + ?` with the float deltas of aggregates.group_delta.
+                values[index] = round(value)
+            elif column.kind == "float" and not isinstance(value, float):
+                values[index] = float(value)
+        return self.record(*values)
+
+
+CONTRIBUTORS = Table("contributors", Contributor, ("install_id",))
+REPORTS = Table("reports", Report, ("platform", "task_id", "install_id"))
+TASKS = Table("tasks", TaskAggregate, ("platform", "task_id"))
+GROUPS = Table("groups", GroupAggregate, ("platform", "requester_id"), empty_for_none=("requester_id",))
+RECORD_TABLES = (CONTRIBUTORS, REPORTS, TASKS, GROUPS)
+
+#: The raw records as they arrived: the durable log every aggregate is derived from.
+TIMING_COLUMNS = (
+    "install_id", "idempotency_key", "platform", "task_id", "requester_id", "reward_amount", "currency",
+    "active_s", "wall_s", "outcome", "started_at", "ended_at", "advertised_s", "allotted_s",
+    "assignment_hash", "received_at",
+)
+OUTCOME_COLUMNS = ("install_id", "idempotency_key", "status", "platform", "task_id", "requester_id", "at", "received_at")
+
+
+def _create_v1(conn: sqlite3.Connection) -> None:
+    conn.execute("CREATE TABLE IF NOT EXISTS installs (install_id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, "
+                 "created_at TEXT NOT NULL)")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS timings (install_id TEXT NOT NULL, idempotency_key TEXT NOT NULL, "
+        "platform TEXT NOT NULL, task_id TEXT NOT NULL, requester_id TEXT, reward_amount TEXT NOT NULL, "
+        "currency TEXT NOT NULL, active_s REAL NOT NULL, wall_s REAL, outcome TEXT NOT NULL, started_at REAL NOT NULL, "
+        "ended_at REAL NOT NULL, advertised_s INTEGER, allotted_s INTEGER, assignment_hash TEXT, "
+        "received_at REAL NOT NULL, PRIMARY KEY (install_id, idempotency_key)) WITHOUT ROWID"
+    )
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS outcomes (install_id TEXT NOT NULL, idempotency_key TEXT NOT NULL, "
+        "status TEXT NOT NULL, platform TEXT NOT NULL, task_id TEXT NOT NULL, requester_id TEXT, at REAL NOT NULL, "
+        "received_at REAL NOT NULL, PRIMARY KEY (install_id, idempotency_key, status)) WITHOUT ROWID"
+    )
+    conn.execute("CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID")
+    conn.execute("INSERT OR IGNORE INTO counters (name, value) VALUES ('timings', 0)")
+    for table in RECORD_TABLES:
+        conn.execute(table.create_sql())
+    # A task's latest reports, for tasks past aggregates.MAX_REPORTS_PER_TASK.
+    conn.execute("CREATE INDEX IF NOT EXISTS reports_latest ON reports (platform, task_id, ended_at DESC, install_id DESC)")
+
+
+def add_missing_columns(table: Table) -> Callable[[sqlite3.Connection], None]:
+    """A migration step for a field added to `table.record` (it must have a default)."""
+
+    def step(conn: sqlite3.Connection) -> None:
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table.name})")}
+        for column in table.columns:
+            if column.name not in present:
+                if not column.nullable and column.default is None:
+                    raise TypeError(f"{table.record.__name__}.{column.name} needs a default to be added to a store")
+                conn.execute(f"ALTER TABLE {table.name} ADD COLUMN {column.ddl()}")
+
+    return step
+
+
+#: Step n brings a store from user_version n-1 to n. Append only; never edit a released step.
+STEPS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_v1,)
+
+
+class NewerStore(RuntimeError):
+    """The file was written by a newer FairClick; opening it could corrupt it."""
+
+
+def migrate(conn: sqlite3.Connection, steps: Sequence[Callable[[sqlite3.Connection], None]] = STEPS) -> int:
+    """Apply the steps this file lacks, all in one transaction; return the resulting version.
+
+    BEGIN IMMEDIATE makes concurrent openers (several service processes) wait for each other,
+    and the version is read inside the transaction so each step runs once.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(steps):
+            raise NewerStore(f"store schema version {version} is newer than this FairClick's ({len(steps)})")
+        for step in steps[version:]:
+            step(conn)
+        if version < len(steps):
+            conn.execute(f"PRAGMA user_version = {len(steps)}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return len(steps)
+

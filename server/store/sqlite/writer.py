@@ -1,0 +1,183 @@
+"""The single writer: one thread owns the write connection and runs every write job.
+
+Jobs queue up while a transaction commits; the next transaction takes all of them at once
+(group commit), so one fsync serves many requests. Each job runs inside its own SAVEPOINT,
+so a job that fails leaves no trace while the others of its group commit; a caller's future
+resolves only after the COMMIT that made its job durable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from ..protocol import StoreUnavailable
+from .connection import is_unusable, unavailable
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Job = Callable[[sqlite3.Connection], T]
+
+#: Most jobs committed together; bounds the time one transaction holds the file's write lock.
+MAX_GROUP = 32
+
+
+@dataclass(slots=True)
+class _Pending:
+    job: Job[Any]
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[Any]
+
+
+_STOP = object()
+
+
+def _settle(pending: _Pending, outcome: tuple[bool, Any]) -> None:
+    def settle() -> None:
+        if pending.future.done():  # the caller was cancelled; the job's effect stands (ingest is idempotent)
+            return
+        ok, value = outcome
+        if ok:
+            pending.future.set_result(value)
+        else:
+            pending.future.set_exception(value)
+
+    try:
+        pending.loop.call_soon_threadsafe(settle)
+    except RuntimeError:  # the caller's loop is closed: nobody is waiting
+        pass
+
+
+class Writer:
+    def __init__(self, connect: Callable[[], sqlite3.Connection], *, name: str = "fairclick-sqlite-writer") -> None:
+        self._connect = connect
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._started = threading.Event()
+        self._start_error: BaseException | None = None
+        self._stopping = False
+        # Held while checking `alive` and queueing, and while draining at the end, so no job queued
+        # after the thread's last look is left waiting forever.
+        self._gate = threading.Lock()
+
+    def start(self) -> None:
+        """Open the write connection on the writer thread; raise if it cannot be opened."""
+        self._thread.start()
+        self._started.wait()
+        if self._start_error is not None:
+            raise self._start_error
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive() and not self._stopping
+
+    def submit(self, job: Job[T]) -> asyncio.Future[T]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        with self._gate:
+            if not self.alive:
+                future.set_exception(StoreUnavailable("SQLite store is closed"))
+                return future
+            self._queue.put(_Pending(job, loop, future))
+        return future
+
+    def stop(self) -> None:
+        """Finish the queued jobs, then close the connection (blocking: call it off the event loop)."""
+        if self._thread.is_alive():
+            with self._gate:
+                self._stopping = True
+                self._queue.put(_STOP)
+            self._thread.join()
+
+    # --- the writer thread --------------------------------------------------------------------
+
+    def _run(self) -> None:
+        try:
+            conn = self._connect()
+        except BaseException as error:  # noqa: BLE001 - handed to start()'s caller
+            self._start_error = error
+            self._started.set()
+            return
+        self._started.set()
+        try:
+            while True:
+                group, stop = self._next_group()
+                if group:
+                    self._commit_group(conn, group)
+                if stop:
+                    break
+        finally:
+            conn.close()
+            self._fail_queued()
+
+    def _next_group(self) -> tuple[list[_Pending], bool]:
+        first = self._queue.get()
+        if first is _STOP:
+            return [], True
+        group = [first]
+        while len(group) < MAX_GROUP:
+            try:
+                more = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if more is _STOP:
+                return group, True
+            group.append(more)
+        return group, False
+
+    def _commit_group(self, conn: sqlite3.Connection, group: list[_Pending]) -> None:
+        outcomes: list[tuple[bool, Any]] = []
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for pending in group:
+                outcomes.append(self._run_job(conn, pending.job))
+            conn.execute("COMMIT")
+        except BaseException as error:  # noqa: BLE001 - every caller of the group must hear about it
+            self._rollback(conn)
+            failure = error if isinstance(error, StoreUnavailable) else unavailable(error)
+            if not is_unusable(error) and not isinstance(error, StoreUnavailable):
+                log.exception("SQLite write transaction failed")
+            # Nothing of the group is stored: jobs that had succeeded fail too (their callers retry).
+            outcomes = [(False, failure)] * len(group)
+        for pending, outcome in zip(group, outcomes, strict=True):
+            _settle(pending, outcome)
+
+    @staticmethod
+    def _run_job(conn: sqlite3.Connection, job: Job[Any]) -> tuple[bool, Any]:
+        conn.execute("SAVEPOINT job")
+        try:
+            result = job(conn)
+        except Exception as error:
+            if is_unusable(error):
+                raise  # the database itself failed: abandon the whole transaction
+            conn.execute("ROLLBACK TO job")
+            conn.execute("RELEASE job")
+            return False, error
+        conn.execute("RELEASE job")
+        return True, result
+
+    @staticmethod
+    def _rollback(conn: sqlite3.Connection) -> None:
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                log.warning("SQLite rollback failed", exc_info=True)
+
+    def _fail_queued(self) -> None:
+        with self._gate:
+            self._stopping = True
+            while True:
+                try:
+                    pending = self._queue.get_nowait()
+                except queue.Empty:
+                    return
+                if pending is not _STOP:
+                    _settle(pending, (False, StoreUnavailable("SQLite store is closed")))
