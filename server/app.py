@@ -1,0 +1,48 @@
+"""The application factory: `create_app(settings)` builds the whole service, and nothing else does."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from aiohttp import web
+
+from . import middlewares
+from .app_keys import METRICS, RATE_LIMITER, ROUTES, SETTINGS, STORE, TOKENS
+from .auth import TokenCache
+from .metrics import Metrics
+from .ratelimit import RateLimiter
+from .routes import ROUTES as ROUTE_TABLE
+from .routes import add_routes
+from .store import Store, open_store
+
+
+def create_app(settings: Any, store: Store | None = None) -> web.Application:
+    """The service. With `store` None the configured store is opened at start-up and closed at
+    shutdown; a store passed in is used as it is (its owner opens and closes it)."""
+    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=middlewares.stack())
+    app[SETTINGS] = settings
+    app[METRICS] = Metrics()
+    app[RATE_LIMITER] = RateLimiter(settings.rate_limit_per_min)
+    app[TOKENS] = TokenCache()
+    app[ROUTES] = ROUTE_TABLE
+    app.cleanup_ctx.append(_store_context(store))
+    add_routes(app, ROUTE_TABLE)
+    return app
+
+
+def _store_context(given: Store | None) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def store_context(app: web.Application) -> AsyncIterator[None]:
+        if given is not None:
+            app[STORE] = given
+            yield
+            return
+        store = open_store(app[SETTINGS])
+        await store.open()
+        app[STORE] = store
+        try:
+            yield
+        finally:
+            await store.close()
+
+    return store_context
