@@ -86,6 +86,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("low_confidence_reports", "3", int, "Warn of low confidence when an estimate rests on fewer distinct contributors than this."),
     Setting("new_requester_days", "14", float, "A requester first seen fewer than this many days ago is 'new'."),
     Setting("min_group_reports", "5", int, "Reports a requester or platform needs before its figures are used to correct other tasks."),
+    Setting("min_rate_observations", "5", int, "Attempts, reviews or payments needed before a screen-out, rejection or payment-delay figure is used."),
     # Open data
     Setting("open_data_min_contributors", "5", int, "Open-data aggregates are published only where at least this many distinct contributors reported."),
 )
