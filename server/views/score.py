@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
+from decimal import Decimal
 
 from aiohttp import web
 
 from shared_schema import ScoreRequest, ScoreResponse
 
-from .. import estimate
+from .. import estimate, money
 from ..app_keys import METRICS, SETTINGS, STORE
 from ..store.protocol import GroupKey, TaskKey
 from .endpoint import Inputs
@@ -17,6 +18,9 @@ from .endpoint import Inputs
 async def score_listings(request: web.Request, inputs: Inputs) -> ScoreResponse:
     batch: ScoreRequest = inputs.body
     app = request.app
+    if batch.threshold is not None:
+        # Refused up front: a threshold no rate converts would silently never warn.
+        money.to_currency(Decimal(1), batch.threshold.currency, "EUR")
     tasks: dict[TaskKey, None] = {}
     groups: dict[GroupKey, None] = {}
     for listing in batch.listings:
