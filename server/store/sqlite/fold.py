@@ -119,10 +119,11 @@ class GroupDeltas:
 
     def add(self, old: TaskAggregate | None, new: TaskAggregate) -> None:
         self._add((new.platform, None), group_delta(old, new), new.first_seen)
-        if old is not None and old.requester_id is not None and old.requester_id != new.requester_id:
-            withdrawn = {name: -value for name, value in contribution(old).items() if value}
-            self._add((old.platform, old.requester_id), withdrawn, None)
-            old = None
+        if old is not None and old.requester_id != new.requester_id:
+            if old.requester_id is not None:
+                withdrawn = {name: -value for name, value in contribution(old).items() if value}
+                self._add((old.platform, old.requester_id), withdrawn, None)
+            old = None  # the new requester gets the task's whole contribution
         if new.requester_id is not None:
             self._add((new.platform, new.requester_id), group_delta(old, new), new.first_seen)
 
