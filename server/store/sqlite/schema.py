@@ -37,7 +37,9 @@ class Column:
 
 def _column(record_field: Any) -> Column:
     # aggregates.py uses `from __future__ import annotations`: the types are strings such as "float | None".
-    parts = [part.strip() for part in str(record_field.type).split("|")]
+    annotation = record_field.type
+    text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", str(annotation))
+    parts = [part.strip() for part in text.split("|")]
     kinds = [part for part in parts if part != "None"]
     if len(kinds) != 1 or kinds[0] not in _AFFINITY:
         raise TypeError(f"no SQLite column type for {record_field.name}: {record_field.type}")
