@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,9 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from shared_schema import ErrorBody
+
+#: The `make_client` fixture: `await make_client(**settings_changes)` -> a client of a fresh service.
+MakeClient = Callable[..., Awaitable[TestClient]]
 
 
 async def new_token(client: TestClient) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +10,7 @@ from aiohttp.test_utils import TestClient
 
 from server.app import create_app
 from server.settings import defaults
-from tests.server.api import new_token
-
-MakeClient = Callable[..., Awaitable[TestClient]]
+from tests.server.api import MakeClient, new_token
 
 
 @pytest.fixture
