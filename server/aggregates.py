@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import hashlib
 import math
+import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
 from .money import to_eur
 
 SUBMITTED = "submitted"
-UNPAID_OUTCOMES = ("screened_out", "returned")
+#: Attempts that took the worker's time and were not paid (their active time is charged in effective hourly).
+UNPAID_OUTCOMES = ("screened_out", "returned", "timed_out")
 #: A task's aggregate reads at most this many of its latest reports (bounds write cost).
 MAX_REPORTS_PER_TASK = 400
 
@@ -78,7 +80,7 @@ class TaskAggregate:
     returned: int = 0
     timed_out: int = 0
     unpaid_s: float = 0.0  # active seconds spent on screen-outs and returns
-    weight: float = 0.0  # sum of the trust of the submitted reports
+    weight: float = 0.0  # trust of the submitted reports that agree with `loc` (Huber weights: outliers count little)
     loc: float | None = None  # robust location of log(active seconds), speed-adjusted
     spread: float | None = None  # robust scale of the same, on the log axis
     advertised_s: int | None = None  # latest advertised duration seen in a report
@@ -135,11 +137,17 @@ ADDITIVE = tuple(f.name for f in fields(GroupAggregate) if f.name not in {"platf
 
 #: log-residual within which a report "agrees" with the consensus (about x1.6 either way).
 AGREEMENT_TOLERANCE = 0.5
+#: A residual counts at most this much towards a contributor's speed: a break is not slowness.
+SPEED_CLIP = 0.7
 #: Pseudo-comparisons that pull a new contributor's speed towards 0 (average speed).
 SPEED_PRIOR = 5.0
-#: Trust of an install that has agreed with nobody yet; it grows towards 1 with agreements.
-NEW_TRUST = 0.2
-TRUST_GROWTH = 5.0
+#: Trust of an install that has not agreed with others on two different requesters yet.
+NEW_TRUST = 0.1
+#: Different requesters an install must have agreed with others on to be fully trusted.
+FULL_TRUST_REQUESTERS = 8
+#: The consensus a report is compared with must carry at least this much trust (about one
+#: established contributor, or several new ones): agreeing with untrusted reports earns nothing.
+MIN_CONSENSUS_WEIGHT = 0.5
 
 
 def speed(contributor: Contributor) -> float:
@@ -148,18 +156,25 @@ def speed(contributor: Contributor) -> float:
 
 
 def trust(contributor: Contributor) -> float:
-    """Weight of the contributor's reports: low for a new install, growing with agreement."""
+    """Weight of the contributor's reports, from 0 to 1.
+
+    It grows with the number of *different* requesters on whose tasks the contributor agreed
+    with an established consensus (agreeing on one requester's tasks, however many, earns
+    nothing: a burst of installs reporting for one requester stays light), times the share
+    of its compared reports that agreed (Laplace-smoothed).
+    """
     if contributor.discounted:
         return 0.0
-    agreed = contributor.agreements
-    disagreed = contributor.comparisons - agreed
-    earned = agreed / (agreed + TRUST_GROWTH)
-    return max(0.0, NEW_TRUST + (1.0 - NEW_TRUST) * earned) * (agreed + 1) / (agreed + disagreed + 1)
+    earned = min(1.0, max(0, requesters_agreed(contributor) - 1) / (FULL_TRUST_REQUESTERS - 1))
+    breadth = NEW_TRUST + (1.0 - NEW_TRUST) * earned
+    reliability = (contributor.agreements + 1) / (contributor.comparisons + 1)
+    return breadth * reliability
 
 
 def contributor_after(contributor: Contributor, report: Report, others: TaskAggregate | None) -> Contributor:
     """Compare a new submitted report with the consensus of the *other* contributors on its task."""
-    if report.outcome != SUBMITTED or others is None or others.loc is None or others.reports == 0 or report.active_s <= 0:
+    if (report.outcome != SUBMITTED or others is None or others.loc is None or report.active_s <= 0
+            or others.weight < MIN_CONSENSUS_WEIGHT):
         return contributor
     resid = math.log(report.active_s) - others.loc
     agrees = abs(resid - speed(contributor)) <= AGREEMENT_TOLERANCE
@@ -167,7 +182,7 @@ def contributor_after(contributor: Contributor, report: Report, others: TaskAggr
         contributor,
         comparisons=contributor.comparisons + 1,
         agreements=contributor.agreements + int(agrees),
-        resid_sum=contributor.resid_sum + resid,
+        resid_sum=contributor.resid_sum + max(-SPEED_CLIP, min(SPEED_CLIP, resid)),
         agreed_requesters=contributor.agreed_requesters | requester_bit(report) if agrees else contributor.agreed_requesters,
     )
 
@@ -208,16 +223,51 @@ def with_outcome(report: Report, status: str, at: float) -> Report:
 
 
 def weighted_median(values: Sequence[float], weights: Sequence[float]) -> float:
+    """The value splitting the weight in halves; the midpoint when two values share it exactly."""
     pairs = sorted(zip(values, weights, strict=True))
     total = sum(w for _, w in pairs)
     if total <= 0:
-        return pairs[len(pairs) // 2][0]
-    running = 0.0
-    for value, weight in pairs:
+        return statistics.median(values)
+    half, running = total / 2, 0.0
+    for index, (value, weight) in enumerate(pairs):
         running += weight
-        if running >= total / 2:
+        if running > half + 1e-9 * total:
             return value
+        if running >= half - 1e-9 * total and index + 1 < len(pairs):
+            return (value + pairs[index + 1][0]) / 2
     return pairs[-1][0]
+
+
+#: Huber's tuning constant: reports within HUBER_K scales of the location count fully, the
+#: others with a bounded pull (95% efficiency on clean data, bounded influence of a break).
+HUBER_K = 1.0
+#: Smallest scale used to decide what is an outlier (log axis): a few near-identical reports
+#: must not turn an ordinary one into an outlier.
+MIN_SCALE = 0.15
+
+
+def robust_location(values: Sequence[float], weights: Sequence[float]) -> tuple[float, float | None, float]:
+    """Weighted Huber location, MAD-based spread (None for one value) and agreeing weight of log durations.
+
+    The agreeing weight is the reports' weight as Huber counts it at the location: an
+    outlier (a break, a faked time) adds little to the precision it claims.
+    """
+    loc = weighted_median(values, weights)
+    if len(values) < 2:
+        return loc, None, sum(weights)
+    scale = max(1.4826 * weighted_median([abs(x - loc) for x in values], weights), MIN_SCALE)
+    pulls = list(weights)
+    for _ in range(50):
+        pulls = [w * min(1.0, HUBER_K * scale / max(abs(x - loc), 1e-12)) for x, w in zip(values, weights, strict=True)]
+        total = sum(pulls)
+        if total <= 0:
+            break
+        moved = sum(p * x for p, x in zip(pulls, values, strict=True)) / total
+        converged = abs(moved - loc) < 1e-9
+        loc = moved
+        if converged:
+            break
+    return loc, 1.4826 * weighted_median([abs(x - loc) for x in values], weights), sum(pulls)
 
 
 def task_aggregate(platform: str, task_id: str, requester_id: str | None, reports: Iterable[Report]) -> TaskAggregate:
@@ -236,12 +286,9 @@ def task_aggregate(platform: str, task_id: str, requester_id: str | None, report
         task.reward_eur = to_eur(float(report.reward_amount), report.currency)
         if report.outcome in UNPAID_OUTCOMES:
             task.unpaid_s += report.active_s
-            if report.outcome == "screened_out":
-                task.screened_out += 1
-            else:
-                task.returned += 1
-        elif report.outcome == "timed_out":
-            task.timed_out += 1
+            task.screened_out += report.outcome == "screened_out"
+            task.returned += report.outcome == "returned"
+            task.timed_out += report.outcome == "timed_out"
         elif report.outcome == SUBMITTED and report.active_s > 0:
             task.reports += 1
             if report.trust > 0:
@@ -254,16 +301,44 @@ def task_aggregate(platform: str, task_id: str, requester_id: str | None, report
                 task.paid += 1
                 task.log_paid_delay_sum += math.log1p(report.paid_delay_s)
     if logs:
-        task.weight = sum(weights)
+        task.loc, task.spread, task.weight = robust_location(logs, weights)
         task.weight_sq = sum(w * w for w in weights)
-        task.loc = weighted_median(logs, weights)
-        deviations = [abs(x - task.loc) for x in logs]
-        task.spread = 1.4826 * weighted_median(deviations, weights) if len(logs) > 1 else None
     return task
 
 
 def without(task_reports: Sequence[Report], install_id: str) -> list[Report]:
     return [r for r in task_reports if r.install_id != install_id]
+
+
+@dataclass(slots=True)
+class Folded:
+    """What folding one report changes: the contributor, the task's reports and aggregate, the group delta."""
+
+    contributor: Contributor
+    reports: list[Report]
+    task: TaskAggregate
+    delta: dict[str, float]
+    changed: bool
+
+
+def fold(contributor: Contributor, task_reports: Sequence[Report], task: TaskAggregate | None, report: Report) -> Folded:
+    """The reference sequence a store runs for one new report (the stores and bench/ follow it).
+
+    `task_reports` are the task's current reports (one per contributor) and `task` its stored
+    aggregate (None for a new task). The store then writes the contributor, the kept report,
+    the task aggregate, and adds `delta` to the requester's and the platform's groups.
+    """
+    old = next((r for r in task_reports if r.install_id == report.install_id), None)
+    if latest(old, report) is not report:
+        unchanged = task or task_aggregate(report.platform, report.task_id, report.requester_id, task_reports)
+        return Folded(contributor, list(task_reports), unchanged, {}, False)
+    others = without(task_reports, report.install_id)
+    consensus = task_aggregate(report.platform, report.task_id, report.requester_id, others)
+    contributor = contributor_after(contributor, report, consensus)
+    kept = replace(report, speed=speed(contributor), trust=trust(contributor))
+    reports = [*others, kept][-MAX_REPORTS_PER_TASK:]
+    after = task_aggregate(report.platform, report.task_id, report.requester_id, reports)
+    return Folded(contributor, reports, after, group_delta(task, after), True)
 
 
 # --- groups -------------------------------------------------------------------------------
@@ -337,6 +412,7 @@ __all__ = [
     "as_row",
     "contribution",
     "contributor_after",
+    "fold",
     "group_delta",
     "latest",
     "speed",
