@@ -9,6 +9,7 @@ import orjson
 
 from ...aggregates import Contributor, GroupAggregate, Report
 from ..protocol import GroupKey, ScoreInputs, TaskKey
+from .admin import flag_counts
 from .schema import CONTRIBUTORS, GROUPS, REPORTS, TASKS
 
 # One statement for any number of keys (the key list is one JSON parameter), so SQLite's
@@ -37,6 +38,7 @@ def score_inputs(conn: sqlite3.Connection, tasks: Sequence[TaskKey], groups: Seq
             for row in conn.execute(_GROUPS, (orjson.dumps(keys),)):
                 group = GROUPS.from_row(row)
                 inputs.groups[(group.platform, group.requester_id)] = group
+            inputs.flags = flag_counts(conn, groups)
     finally:
         conn.execute("COMMIT")
     return inputs

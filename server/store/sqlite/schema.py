@@ -12,9 +12,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import MISSING, dataclass, field, fields
+from operator import attrgetter
 from typing import Any
 
 from ...aggregates import Contributor, GroupAggregate, Report, TaskAggregate
+from .admin_schema import create_admin_tables
 
 _AFFINITY = {"str": "TEXT", "int": "INTEGER", "float": "REAL", "bool": "INTEGER"}
 
@@ -57,13 +59,22 @@ class Table:
     #: Key columns where the record's None is stored as '' (SQLite treats NULLs in a key as distinct).
     empty_for_none: tuple[str, ...] = ()
     columns: tuple[Column, ...] = field(init=False)
+    names: tuple[str, ...] = field(init=False)
+    _get: Callable[[Any], tuple[Any, ...]] = field(init=False, repr=False, compare=False)
+    _blank_keys: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _casts: tuple[tuple[int, str, bool], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "columns", tuple(_column(f) for f in fields(self.record)))
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(column.name for column in self.columns)
+        columns = tuple(_column(f) for f in fields(self.record))
+        object.__setattr__(self, "columns", columns)
+        object.__setattr__(self, "names", tuple(column.name for column in columns))
+        # Rows are read and written for every timing: precompute what differs from a plain tuple.
+        object.__setattr__(self, "_get", attrgetter(*self.names))
+        object.__setattr__(self, "_blank_keys", tuple(i for i, c in enumerate(columns) if c.name in self.empty_for_none))
+        object.__setattr__(self, "_casts", tuple(
+            (i, column.kind, column.name in self.empty_for_none) for i, column in enumerate(columns)
+            if column.kind in {"bool", "int"} or column.name in self.empty_for_none
+        ))
 
     def create_sql(self) -> str:
         body = [column.ddl() for column in self.columns]
@@ -80,29 +91,29 @@ class Table:
         return f"INSERT OR REPLACE INTO {self.name} ({', '.join(self.names)}) VALUES ({', '.join('?' * len(self.columns))})"
 
     def to_row(self, record: Any) -> tuple[Any, ...]:
-        row = [getattr(record, name) for name in self.names]
-        for index, column in enumerate(self.columns):
-            if column.name in self.empty_for_none and row[index] is None:
-                row[index] = ""
-        return tuple(row)
+        row = self._get(record)
+        if not self._blank_keys:
+            return row
+        values = list(row)
+        for index in self._blank_keys:
+            if values[index] is None:
+                values[index] = ""
+        return tuple(values)
 
     def from_row(self, row: Sequence[Any]) -> Any:
         values = list(row)
-        for index, column in enumerate(self.columns):
+        for index, kind, blank_is_none in self._casts:
             value = values[index]
             if value is None:
                 continue
-            if column.name in self.empty_for_none and value == "":
+            if blank_is_none and value == "":
                 values[index] = None
-            elif column.kind == "bool":
+            elif kind == "bool":
                 values[index] = bool(value)
-            elif column.kind == "int" and not isinstance(value, int):
+            elif kind == "int" and not isinstance(value, int):
                 # Group counters grow by SQL `x = x + ?` with the float deltas of aggregates.group_delta.
                 values[index] = round(value)
-            elif column.kind == "float" and not isinstance(value, float):
-                values[index] = float(value)
         return self.record(*values)
-
 
 CONTRIBUTORS = Table("contributors", Contributor, ("install_id",))
 REPORTS = Table("reports", Report, ("platform", "task_id", "install_id"))
@@ -157,7 +168,7 @@ def add_missing_columns(table: Table) -> Callable[[sqlite3.Connection], None]:
 
 
 #: Step n brings a store from user_version n-1 to n. Append only; never edit a released step.
-STEPS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_v1,)
+STEPS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_v1, create_admin_tables)
 
 
 class NewerStore(RuntimeError):

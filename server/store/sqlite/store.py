@@ -17,6 +17,7 @@ from shared_schema import Outcome, Timing
 from ...aggregates import Contributor, GroupAggregate, Report
 from ..protocol import GroupKey, IngestResult, ScoreInputs, StoreUnavailable, TaskKey
 from . import ingest, reads
+from .admin import SqliteAdmin
 from .connection import connect, is_unusable, translated, unavailable
 from .schema import STEPS, migrate
 from .writer import Writer
@@ -72,7 +73,7 @@ class _Readers:
             self._connections.clear()
 
 
-class SqliteStore:
+class SqliteStore(SqliteAdmin):
     """One SQLite file in WAL mode: every write through one writer thread, reads on a thread pool.
 
     Several processes may open the same file: writes take the file's lock with BEGIN IMMEDIATE
