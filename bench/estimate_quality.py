@@ -45,14 +45,14 @@ METHODS = ("fairclick", "turkerview_mean", "to2_pay_over_time", "median")
 
 @dataclass(frozen=True)
 class World:
-    requesters: int = 80
-    gamed_requesters: int = 6
+    requesters: int = 100
+    gamed_requesters: int = 20
     gamers_per_requester: int = 4
     gamer_factor: float = 0.35
     history_tasks: tuple[int, int] = (4, 16)  # per requester, uniform
     history_reports_median: float = 8.0  # per history task, log-normal
     targets_per_requester: int = 4
-    targets_per_gamed_requester: int = 15
+    targets_per_gamed_requester: int = 8
     workers: int = 500
     ratio_mean: float = 0.3
     ratio_sd: float = 0.35
@@ -196,6 +196,7 @@ class Simulation:
         pay, time = community.requester_pay[task.requester_id], community.requester_time[task.requester_id]
         return {
             "fairclick": math.exp(ours.loc),
+            "covered": float(ours.low_s <= task.real_s <= ours.high_s),
             "turkerview_mean": statistics.fmean(task.times),
             "to2_pay_over_time": task.reward / (pay / time),
             "median": statistics.median(task.times),
@@ -215,7 +216,7 @@ class Simulation:
             count = max(1, min(60, round(math.exp(rng.gauss(math.log(w.history_reports_median), 0.9)))))
             self.honest_reports(task, count, set())
         errors: dict[str, dict[int, dict[str, list[float]]]] = {
-            scenario: {n: {m: [] for m in METHODS} for n in LEVELS} for scenario in ("normal", "gaming")}
+            scenario: {n: {m: [] for m in (*METHODS, "covered")} for n in LEVELS} for scenario in ("normal", "gaming")}
         targets = [(r, self.task(r)) for r in requesters
                    for _ in range(w.targets_per_gamed_requester if r["id"] in gamed else w.targets_per_requester)]
         rng.shuffle(targets)
@@ -226,7 +227,9 @@ class Simulation:
 
             def snapshot(n: int, task: Task = task, scenario: str = scenario) -> None:
                 if n in LEVELS:
-                    for method, value in self.estimates(task).items():
+                    found = self.estimates(task)
+                    errors[scenario][n]["covered"].append(found.pop("covered"))
+                    for method, value in found.items():
                         errors[scenario][n][method].append(abs(math.log(value / task.real_s)))
 
             self.honest_reports(task, LEVELS[-1], set(), snapshot)
@@ -235,24 +238,32 @@ class Simulation:
 
 def table(errors: dict[str, dict[int, dict[str, list[float]]]]) -> str:
     lines = ["| scenario | reports | tasks | FairClick | TurkerView (mean) | Turkopticon 2 (pay/time) "
-             "| Prolific, Fair Work (median) | FairClick / best |",
-             "|---|---|---|---|---|---|---|---|"]
+             "| Prolific, Fair Work (median) | FairClick / best | FairClick 80% interval covers |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for scenario, levels in errors.items():
         for n, methods in levels.items():
-            medians = {m: statistics.median(v) for m, v in methods.items()}
+            medians = {m: statistics.median(methods[m]) for m in METHODS}
             best = min(medians[m] for m in METHODS[1:])
             lines.append(f"| {scenario} | {n} | {len(methods['fairclick'])} | "
                          + " | ".join(f"{medians[m]:.3f}" for m in METHODS)
-                         + f" | {medians['fairclick'] / best:.2f} |")
+                         + f" | {medians['fairclick'] / best:.2f} | {statistics.fmean(methods['covered']):.0%} |")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--seed", type=int, default=2026, help="seed of the first simulated community")
+    parser.add_argument("--runs", type=int, default=5, help="independent communities pooled (seeds seed, seed+1, ...)")
     args = parser.parse_args(argv)
-    print(f"median |log(estimate / real duration)|, seed {args.seed}")
-    print(table(Simulation(World(), args.seed).run()))
+    pooled: dict[str, dict[int, dict[str, list[float]]]] = {}
+    for run in range(args.runs):
+        for scenario, levels in Simulation(World(), args.seed + run).run().items():
+            for n, methods in levels.items():
+                for method, errors in methods.items():
+                    pooled.setdefault(scenario, {}).setdefault(n, {}).setdefault(method, []).extend(errors)
+    print(f"median |log(estimate / real duration)| over {args.runs} simulated communities (seeds {args.seed}.."
+          f"{args.seed + args.runs - 1})")
+    print(table(pooled))
 
 
 if __name__ == "__main__":

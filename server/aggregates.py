@@ -329,7 +329,9 @@ def fold(contributor: Contributor, task_reports: Sequence[Report], task: TaskAgg
     the task aggregate, and adds `delta` to the requester's and the platform's groups.
     """
     old = next((r for r in task_reports if r.install_id == report.install_id), None)
-    if latest(old, report) is not report:
+    # The same timing twice (a retried batch that slipped past the store's key check) changes nothing.
+    same = old is not None and old.idempotency_key == report.idempotency_key
+    if same or latest(old, report) is not report:
         unchanged = task or task_aggregate(report.platform, report.task_id, report.requester_id, task_reports)
         return Folded(contributor, list(task_reports), unchanged, {}, False)
     others = without(task_reports, report.install_id)
