@@ -10,11 +10,14 @@ from aiohttp import web
 from . import middlewares
 from .app_keys import METRICS, RATE_LIMITER, ROUTES, SETTINGS, STORE, TOKENS
 from .auth import TokenCache
+from .dashboard import PREFIX as DASHBOARD
+from .dashboard import dashboard_app
 from .metrics import Metrics
 from .ratelimit import RateLimiter
 from .routes import ROUTES as ROUTE_TABLE
 from .routes import add_routes
 from .store import Store, open_store
+from .views.open_data import OPEN_DATA, OpenDataCache
 
 
 def create_app(settings: Any, store: Store | None = None) -> web.Application:
@@ -27,7 +30,9 @@ def create_app(settings: Any, store: Store | None = None) -> web.Application:
     app[TOKENS] = TokenCache()
     app[ROUTES] = ROUTE_TABLE
     app.cleanup_ctx.append(_store_context(store))
+    app[OPEN_DATA] = OpenDataCache()
     add_routes(app, ROUTE_TABLE)
+    app.add_subapp(DASHBOARD, dashboard_app())
     return app
 
 

@@ -9,10 +9,14 @@ from __future__ import annotations
 from aiohttp import web
 
 from shared_schema import (
+    AdapterHealth,
+    FlagCreated,
+    FlagRequest,
     IngestAck,
     InstallCreated,
     InstallRequest,
     MinimumWages,
+    OpenAggregates,
     OutcomeBatch,
     RequesterSummary,
     ScoreRequest,
@@ -20,7 +24,7 @@ from shared_schema import (
     TimingBatch,
 )
 
-from .views import health, ingest, installs, minimum_wages, openapi, requesters, score
+from .views import adapter_health, flags, health, ingest, installs, minimum_wages, open_data, openapi, requesters, score
 from .views import metrics as metrics_view
 from .views.endpoint import Route, handler_for
 
@@ -43,6 +47,18 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/minimum-wages", minimum_wages.list_minimum_wages,
           "Legal minimum hourly wages by country, with their sources, for a default threshold.",
           response=MinimumWages),
+    Route("POST", "/v1/flags", flags.create_flag,
+          "Flag a requester (or one of its tasks) for the maintainers' review; a repeat answers the open flag.",
+          request=FlagRequest, response=FlagCreated, status=201),
+    Route("POST", "/v1/adapter-health", adapter_health.report_adapter_health,
+          "Count an adapter's match of a page (whether it read any listing), per adapter and day.",
+          request=AdapterHealth, status=202),
+    Route("GET", "/v1/open/aggregates.json", open_data.open_aggregates_json,
+          "Open data (ODbL 1.0): platform, requester and task aggregates with at least k contributors, rounded.",
+          response=OpenAggregates, auth=False, tag="open data"),
+    Route("GET", "/v1/open/aggregates.csv", open_data.open_aggregates_csv,
+          "The same open data as CSV, one row per aggregate, the columns of OpenAggregate.",
+          auth=False, media_type="text/csv", tag="open data"),
     Route("GET", "/healthz", health.healthz,
           "200 when the store answers; 503 naming the failing dependency otherwise.",
           response=health.Health, auth=False, tag="operations", errors=(503,)),

@@ -75,6 +75,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("rate_limit_per_min", "600", int, "Requests per minute allowed per install token (429 past it); 0 disables the limit."),
     Setting("cors_origins", "chrome-extension://*,moz-extension://*", _list, "Origins allowed by CORS, comma-separated; '*' after '://' matches any extension id."),
     Setting("admin_token", "", _optional, "Token that opens the maintainers' dashboard; empty means only tokens made with 'fairclick admin create' work."),
+    Setting("dashboard_session_hours", "12", float, "Hours a maintainer's dashboard session lasts before logging in again."),
     # Estimates and warnings
     Setting("default_threshold", "12.02 EUR", _money, "Hourly threshold used when a score request sends none (France's SMIC, gross, 2026)."),
     Setting("near_threshold_ratio", "1.2", float, "An hourly wage under threshold x this ratio is 'near' the threshold."),

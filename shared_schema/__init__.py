@@ -17,6 +17,7 @@ from .listing import (
 )
 from .requester import FlagCount, FlagCreated, FlagRequest, RequesterSummary
 from .timing import IngestAck, Outcome, OutcomeBatch, Timing, TimingBatch
+from .open_data import OpenAggregate, OpenAggregates
 from .wages import MinimumWage, MinimumWages
 
 #: Every payload that crosses the wire, by the name its schema file carries.
@@ -38,6 +39,7 @@ PAYLOADS = {
     "FlagRequest": FlagRequest,
     "FlagCreated": FlagCreated,
     "MinimumWages": MinimumWages,
+    "OpenAggregates": OpenAggregates,
 }
 
 __all__ = [
@@ -60,6 +62,8 @@ __all__ = [
     "Money",
     "Outcome",
     "OutcomeBatch",
+    "OpenAggregate",
+    "OpenAggregates",
     "RequesterSummary",
     "Score",
     "ScoreRequest",
