@@ -180,11 +180,15 @@ def duration(listing: Listing, task: TaskAggregate | None, requester: GroupAggre
         return Duration(task.loc, math.sqrt(1.0 / data_precision), "task", task.reports)
     prior_precision = 1.0 / max(before.sd, MIN_SPREAD) ** 2
     # Huber's rule between the prior and the reports: when they disagree by more than
-    # CONFLICT_K standard deviations of their difference, the reports' precision is scaled
-    # down so that their pull stays bounded (one break-inflated report is not a fact).
+    # CONFLICT_K standard deviations of their difference, the weaker side's precision is
+    # scaled down so that its pull stays bounded. One break-inflated report is not a fact;
+    # thirty agreeing reports say this task is not like its requester's others.
     conflict = abs(task.loc - before.loc) / math.sqrt(1.0 / data_precision + 1.0 / prior_precision)
     if conflict > CONFLICT_K:
-        data_precision *= CONFLICT_K / conflict
+        if data_precision < prior_precision:
+            data_precision *= CONFLICT_K / conflict
+        else:
+            prior_precision *= CONFLICT_K / conflict
     precision = data_precision + prior_precision
     loc = (task.loc * data_precision + before.loc * prior_precision) / precision
     return Duration(loc, math.sqrt(1.0 / precision), "task", task.reports)
