@@ -276,6 +276,8 @@ def task_aggregate(platform: str, task_id: str, requester_id: str | None, report
     logs: list[float] = []
     weights: list[float] = []
     for report in reports:
+        if report.trust <= 0:
+            continue  # a discounted install's reports stop counting altogether (trust() is 0 only then)
         task.attempts += 1
         task.first_seen = report.ended_at if task.first_seen is None else min(task.first_seen, report.ended_at)
         if report.advertised_s is not None:
