@@ -1,0 +1,114 @@
+"""Score benchmark: POST /v1/score with 100-listing batches, against a bare aiohttp+orjson handler.
+
+    .venv/bin/python -m bench.score [--timings 1000000] [--tasks 100000] [--seconds 10]
+                                    [--connections 8] [--mongo-url URL]
+
+In one run, each server in its own process on loopback, the load from this process:
+- the service (`python -m server`) on a store seeded with `--timings` timings over `--tasks`
+  tasks (through `Store.add_timings`; cached under bench/results/, resumed if interrupted);
+- a bare handler: aiohttp + orjson that only parses the same batch and answers one small
+  object per listing: the limit of this machine for this traffic.
+Both get the same bodies (90% seeded tasks, 10% never timed). Figures: requests/s of each
+with `--connections` busy connections, their ratio (goal >= 0.5), then the service's p50 and
+p99 latency at half the bare handler's rate (goal p99 <= 10 ms), sent on a fixed schedule.
+Prints figures; asserts nothing. With `--mongo-url`, the service runs on MongoDB instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from . import load
+from .common import Community, describe_machine, percentile, seed, store_settings
+
+
+def bare_app() -> web.Application:
+    async def score(request: web.Request) -> web.Response:
+        batch = orjson.loads(await request.read())
+        answer = {"scores": [{"task_id": listing["task_id"], "hourly": None} for listing in batch["listings"]]}
+        return web.Response(body=orjson.dumps(answer), content_type="application/json")
+
+    async def healthz(request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    app = web.Application(client_max_size=1024 * 1024)
+    app.router.add_post("/v1/score", score)
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+def store_args(settings: Any) -> list[str]:
+    if settings.mongo_url:
+        # The MongoDB store (#4) is chosen by these two flags; the seeding above used the same ones.
+        return ["--mongo-url", settings.mongo_url, "--mongo-db", settings.mongo_db]
+    return ["--db", str(settings.db)]
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    community = Community(timings=args.timings, tasks=args.tasks)
+    settings = store_settings(community, args.mongo_url)
+    asyncio.run(seed(community, settings))
+    bodies = community.score_bodies(args.bodies, args.listings)
+    figures: dict[str, Any] = {"community": community.name, "listings_per_request": args.listings,
+                               "store": "mongodb" if settings.mongo_url else "sqlite"}
+    with load.Process(["-m", "bench.score", "--serve-bare", "{port}"]) as bare:
+        bare_url = bare.url + "/v1/score"
+        load.throughput(bare_url, bodies, None, connections=args.connections, seconds=2)  # warm-up
+        figures["bare"] = load.throughput(bare_url, bodies, None, connections=args.connections, seconds=args.seconds)
+    with load.service(store_args(settings)) as service:
+        token = load.new_token(service.url)
+        url = service.url + "/v1/score"
+        load.throughput(url, bodies, token, connections=args.connections, seconds=2)  # warm-up: caches, pages
+        figures["service"] = load.throughput(url, bodies, token, connections=args.connections, seconds=args.seconds)
+        half_bare = figures["bare"].requests_per_s / 2
+        figures["at_half_bare"] = load.open_loop(url, bodies, token, rate=half_bare, seconds=args.seconds)
+        if figures["service"].requests_per_s < half_bare:
+            # Overloaded at the goal's rate: also show the latency at half the service's own capacity.
+            figures["at_half_service"] = load.open_loop(
+                url, bodies, token, rate=figures["service"].requests_per_s / 2, seconds=args.seconds)
+    return figures
+
+
+def report(figures: dict[str, Any]) -> None:
+    bare, service = figures["bare"], figures["service"]
+    print(f"score benchmark ({describe_machine()})")
+    print(f"  store: {figures['store']}, {figures['community']}, {figures['listings_per_request']} listings per request, "
+          f"load by {service.tool}")
+    print(f"  bare aiohttp+orjson handler: {bare.requests_per_s:8.1f} requests/s ({bare.errors} errors)")
+    print(f"  FairClick /v1/score:         {service.requests_per_s:8.1f} requests/s ({service.errors} errors)"
+          f" = {service.requests_per_s * figures['listings_per_request']:,.0f} listings/s")
+    print(f"  ratio: {service.requests_per_s / bare.requests_per_s:.2f}x the bare handler (goal >= 0.5x)")
+    for key, label in (("at_half_bare", "half the bare handler's rate"), ("at_half_service", "half the service's own rate")):
+        if key in figures:
+            run = figures[key]
+            state = " OVERLOADED: the service cannot keep up" if run.overloaded or run.rate > service.requests_per_s else ""
+            print(f"  latency at {label} ({run.rate:.0f} requests/s, {run.sent} sent, {run.errors} errors): "
+                  f"p50 {percentile(run.seconds, 0.5) * 1000:.1f} ms, p99 {percentile(run.seconds, 0.99) * 1000:.1f} ms"
+                  f" (goal p99 <= 10 ms){state}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.score", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--timings", type=int, default=1_000_000)
+    parser.add_argument("--tasks", type=int, default=100_000)
+    parser.add_argument("--listings", type=int, default=100, help="listings per request")
+    parser.add_argument("--bodies", type=int, default=200, help="distinct request bodies to cycle through")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of each measurement")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--mongo-url", default=None, help="run the service on this MongoDB instead of SQLite")
+    parser.add_argument("--serve-bare", type=int, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve_bare is not None:
+        web.run_app(bare_app(), host="127.0.0.1", port=args.serve_bare, access_log=None, print=None)
+        return
+    report(measure(args))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
