@@ -251,7 +251,7 @@ def score(listing: Listing, task: TaskAggregate | None, requester: GroupAggregat
           platform: GroupAggregate | None, *, threshold: Money | None, settings: Any, now: float,
           flags: Mapping[str, int] | None = None) -> Score:
     """The listing's expected hourly pay, duration, basis and warnings."""
-    from .task_warnings import task_warnings  # it reads this module's figures
+    from .task_warnings import task_warnings  # it imports this module's Duration
 
     estimate = duration(listing, task, requester, platform, settings=settings)
     hourly = effective = None
@@ -279,6 +279,8 @@ def _rate(part: float, whole: float) -> float | None:
 def requester_summary(group: GroupAggregate, *, settings: Any, now: float,
                       flags: Mapping[str, int] | None = None) -> RequesterSummary:
     """What the community measured about one requester (figures in EUR)."""
+    from .task_warnings import median_payment_delay_s
+
     hourly = effective = None
     mean, var = _mean_var(group.hourly_w, group.hourly_sum, group.hourly_sq)
     if mean is not None and var is not None:
@@ -296,7 +298,7 @@ def requester_summary(group: GroupAggregate, *, settings: Any, now: float,
         effective = Money(amount=amount(Decimal(str(pay * 3600.0 / (group.completed_s + max(0.0, group.unpaid_s))))),
                           currency="EUR")
     ratio = math.exp(group.ratio_sum / group.ratio_w) if group.ratio_w > 1e-9 else None
-    delay = math.expm1(group.log_paid_delay_sum / group.paid) if group.paid > 0 else None
+    delay = median_payment_delay_s(group)
     reasons = get_args(FlagReason)
     return RequesterSummary(
         platform=group.platform,

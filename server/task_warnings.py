@@ -98,8 +98,8 @@ def rejections(task: TaskAggregate | None, requester: GroupAggregate | None, set
 
 
 def median_payment_delay_s(group: TaskAggregate | GroupAggregate) -> float | None:
-    """Geometric mean of (1 + delay) minus one: the median delay when delays are log-normal."""
-    return math.expm1(group.log_paid_delay_sum / group.paid) if group.paid > 0 else None
+    """Geometric mean of (1 + delay) minus one (the median when delays are log-normal), to the second."""
+    return float(round(math.expm1(group.log_paid_delay_sum / group.paid))) if group.paid > 0 else None
 
 
 def slow_payment(task: TaskAggregate | None, requester: GroupAggregate | None, settings: Any) -> Warning | None:
