@@ -8,9 +8,11 @@ models give its schemas, its `auth` flag its security, and what the shared machi
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterable
 from functools import cache
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -35,8 +37,9 @@ ERROR_DESCRIPTIONS = {
 def _version() -> str:
     try:
         return metadata.version("fairclick")
-    except metadata.PackageNotFoundError:
-        return "0.0.0"
+    except metadata.PackageNotFoundError:  # run from a checkout that was not pip-installed
+        pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+        return str(tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"])
 
 
 def document(routes: Iterable[Route]) -> dict[str, Any]:
