@@ -224,19 +224,23 @@ async def seed(store: Any, *, seed_value: int = 2026, now: datetime | None = Non
         (gaming if is_gaming else honest).append(install_id)
     planned = plan(rng, tasks, honest, gaming, now)
     timings = outcomes = 0
-    for key in sorted(planned.timings, key=lambda k: (k[0], k[1])):
-        batch = sorted(planned.timings[key], key=lambda t: t.ended_at)
-        timings += (await store.add_timings(key[1], batch)).accepted
-        if planned.outcomes.get(key):
-            outcomes += (await store.add_outcomes(key[1], planned.outcomes[key])).accepted
+    for day in sorted({day for day, _ in planned.timings}):
+        keys = sorted(key for key in planned.timings if key[0] == day)
+        # One day's batches at once: the store commits them together, as it would a busy day's traffic.
+        results = await asyncio.gather(*(
+            store.add_timings(install_id, sorted(planned.timings[(day, install_id)], key=lambda t: t.ended_at))
+            for _, install_id in keys))
+        timings += sum(result.accepted for result in results)
+        results = await asyncio.gather(*(
+            store.add_outcomes(install_id, planned.outcomes[(day, install_id)])
+            for _, install_id in keys if planned.outcomes.get((day, install_id))))
+        outcomes += sum(result.accepted for result in results)
     made = flags(rng, tasks, honest, now.timestamp())
-    for flag, moderation in made:
-        await admin.add_flag(flag)
-        if moderation is not None:
-            await admin.moderate_flag(flag.flag_id, moderation, by="demo-seed", at=now.timestamp())
+    await asyncio.gather(*(admin.add_flag(flag) for flag, _ in made))
+    await asyncio.gather(*(admin.moderate_flag(flag.flag_id, moderation, by="demo-seed", at=now.timestamp())
+                           for flag, moderation in made if moderation is not None))
     events = adapter_events(now)
-    for day, event in events:
-        await admin.add_adapter_health(event, day)
+    await asyncio.gather(*(admin.add_adapter_health(event, day) for day, event in events))
     return SeedSummary(len(honest) + len(gaming), timings, outcomes, len(made), len(events))
 
 

@@ -120,10 +120,12 @@ MAX_DATE_LABELS = 6
 
 def daily_line(title: str, y_title: str, days: Sequence[str], series: Mapping[str, Sequence[float | None]]) -> Chart:
     """A count per day and platform."""
+    # pygal cannot place explicit y labels on an empty chart.
+    ticks = {"y_labels": count_ticks(series)} if series else {}
     return _chart(
         pygal.Line, title, "day (UTC)", y_title, days, series, "",
         x_labels_major_every=math.ceil(len(days) / MAX_DATE_LABELS), show_minor_x_labels=False,
-        y_labels=count_ticks(series), dots_size=3, include_x_axis=True,
+        dots_size=3, include_x_axis=True, **ticks,
     )
 
 

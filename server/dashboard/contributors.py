@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from ..aggregates import Contributor, speed, trust
+from .guard import refusal
 from .pages import back_to, render, store
 
 #: Comparisons with the consensus before an install's agreement rate means anything.
@@ -84,11 +85,11 @@ def _notice(query: Mapping[str, str]) -> dict[str, object] | None:
 async def _set(request: web.Request, discounted: bool) -> web.StreamResponse:
     install_id = request.match_info["install_id"]
     if not INSTALL_ID.fullmatch(install_id):
-        raise web.HTTPNotFound(text="No such contributor.\n")
+        return refusal(request, 404, "No such contributor.")
     try:
         tasks = await store(request).set_discounted(install_id, discounted)
     except KeyError:
-        raise web.HTTPNotFound(text=f"No contributor {install_id!r}.\n") from None
+        return refusal(request, 404, f"No contributor {install_id!r}.")
     verb = "discounted" if discounted else "restored"
     raise back_to(request, "contributor_list", done=verb, install=install_id, tasks=str(tasks))
 

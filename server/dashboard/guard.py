@@ -69,7 +69,10 @@ async def csrf_problem(request: web.Request, session: Session) -> str | None:
 async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse:
     from .routes import PUBLIC_ROUTES  # the route table imports the views, which import this module
 
-    if request.match_info.http_exception is not None or _route_name(request) in PUBLIC_ROUTES:
+    unmatched = request.match_info.http_exception
+    if unmatched is not None:  # answered here, as a page would be, not as an API error
+        return refusal(request, unmatched.status, "No such dashboard page." if unmatched.status == 404 else unmatched.reason)
+    if _route_name(request) in PUBLIC_ROUTES:
         return await handler(request)
     session = await security.current_session(request, request.config_dict[STORE])
     if session is None:

@@ -9,6 +9,7 @@ import time
 from aiohttp import web
 
 from .guard import SESSION
+from .guard import refusal
 from .pages import back_to, render, store
 
 ACTIONS = {"approve": "approved", "hide": "hidden", "reopen": "pending"}
@@ -38,9 +39,12 @@ async def moderate(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     action = form.get("action")
     if not FLAG_ID.fullmatch(flag_id) or not isinstance(action, str) or action not in ACTIONS:
-        return web.Response(status=400, text="Choose approve, hide or reopen for an existing flag.\n")
-    flag = await store(request).moderate_flag(flag_id, ACTIONS[action], by=request[SESSION].admin, at=time.time())
+        return refusal(request, 400, "Choose approve, hide or reopen for an existing flag.")
+    try:
+        flag = await store(request).moderate_flag(flag_id, ACTIONS[action], by=request[SESSION].admin, at=time.time())
+    except ValueError as exc:  # reopening a hidden flag while the same install has another open one
+        return refusal(request, 409, str(exc))
     if flag is None:
-        raise web.HTTPNotFound(text="No such flag.\n")
+        return refusal(request, 404, "No such flag.")
     back = form.get("back")
     raise back_to(request, "moderation_queue", status=back if isinstance(back, str) and back in ACTIONS.values() else "pending")

@@ -19,6 +19,7 @@ from shared_schema import RequesterSummary
 from .. import estimate
 from ..money import to_currency
 from . import charts, wage_stats
+from .guard import refusal
 from .pages import render, settings, store
 from .wages import thresholds
 
@@ -139,7 +140,7 @@ async def requester_page(request: web.Request) -> web.StreamResponse:
     platform, requester_id = request.match_info["platform"], request.match_info["requester_id"]
     group = await store(request).group((platform, requester_id))
     if group is None:
-        raise web.HTTPNotFound(text=f"No requester {requester_id!r} on {platform!r} yet.\n")
+        return refusal(request, 404, f"No requester {requester_id!r} on {platform!r} yet.")
     summary = (await summaries(request, [group]))[0]
     currency, limits = thresholds(settings(request))
     tasks = await store(request).task_aggregates(platform=platform, requester_id=requester_id, limit=500)
