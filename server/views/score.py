@@ -47,4 +47,5 @@ async def score_listings(request: web.Request, inputs: Inputs) -> ScoreResponse:
             )
         )
     app[METRICS].listings_scored.inc(len(scores))
-    return ScoreResponse(scores=scores)
+    # The estimator built (and validated) each Score; the list needs no second pass.
+    return ScoreResponse.model_construct(scores=scores)
