@@ -8,11 +8,12 @@ is SQLite-specific; another store can fold the same way.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from shared_schema import Timing
 
 from ...aggregates import (
+    ADDITIVE,
     MAX_REPORTS_PER_TASK,
     SUBMITTED,
     Contributor,
@@ -20,7 +21,6 @@ from ...aggregates import (
     TaskAggregate,
     contribution,
     contributor_after,
-    group_delta,
     latest,
     speed,
     task_aggregate,
@@ -84,17 +84,20 @@ def fold_timing(contributor: Contributor, state: TaskState, report: Report,
                 verdicts: Iterable[tuple[str, float]] = ()) -> Contributor:
     """Fold one new attempt into its task; return the contributor as it stands afterwards.
 
-    `verdicts` are outcomes (status, at) that arrived before this timing did.
+    `report` is new (from `report_from_timing`) and is completed in place; `verdicts` are
+    outcomes (status, at) that arrived before this timing did.
     """
     old = state.reports.get(report.install_id)
     if latest(old, report) is not report:
         return contributor  # an older attempt arriving late: the latest one already counts
-    if report.outcome == SUBMITTED and report.active_s > 0:
-        others = [r for r in state.window() if r.install_id != report.install_id]
-        if others:
+    if report.outcome == SUBMITTED and report.active_s > 0 and (state.reports.keys() - {report.install_id}):
+        if old is None and not state.changed and state.stored is not None:
+            consensus = state.stored  # the others are exactly the reports the stored aggregate was computed from
+        else:
+            others = [r for r in state.window() if r.install_id != report.install_id]
             consensus = task_aggregate(state.platform, state.task_id, state.requester_id, others)
-            contributor = contributor_after(contributor, report, consensus)
-    report = replace(report, speed=speed(contributor), trust=trust(contributor))
+        contributor = contributor_after(contributor, report, consensus)
+    report.speed, report.trust = speed(contributor), trust(contributor)
     for status, at in verdicts:
         report = with_outcome(report, status, at)
     state.put(report)
@@ -118,14 +121,16 @@ class GroupDeltas:
     first_seen: dict[GroupKey, float | None] = field(default_factory=dict)
 
     def add(self, old: TaskAggregate | None, new: TaskAggregate) -> None:
-        self._add((new.platform, None), group_delta(old, new), new.first_seen)
+        # aggregates.group_delta, with each task's contribution computed once for both groups.
+        before, after = contribution(old), contribution(new)
+        delta = {name: after[name] - before[name] for name in ADDITIVE if after[name] != before[name]}
+        self._add((new.platform, None), delta, new.first_seen)
         if old is not None and old.requester_id != new.requester_id:
             if old.requester_id is not None:
-                withdrawn = {name: -value for name, value in contribution(old).items() if value}
-                self._add((old.platform, old.requester_id), withdrawn, None)
-            old = None  # the new requester gets the task's whole contribution
+                self._add((old.platform, old.requester_id), {name: -value for name, value in before.items() if value}, None)
+            delta = {name: value for name, value in after.items() if value}  # the new requester gets it all
         if new.requester_id is not None:
-            self._add((new.platform, new.requester_id), group_delta(old, new), new.first_seen)
+            self._add((new.platform, new.requester_id), delta, new.first_seen)
 
     def _add(self, key: GroupKey, delta: dict[str, float], first_seen: float | None) -> None:
         sums = self.sums.setdefault(key, {})

@@ -18,6 +18,7 @@ from ...aggregates import Contributor, GroupAggregate, Report
 from ..protocol import GroupKey, IngestResult, ScoreInputs, StoreUnavailable, TaskKey
 from . import ingest, reads
 from .admin import SqliteAdmin
+from .checkpoint import BACKSTOP_PAGES, Checkpointer
 from .connection import connect, is_unusable, translated, unavailable
 from .schema import STEPS, migrate
 from .writer import Writer
@@ -87,6 +88,7 @@ class SqliteStore(SqliteAdmin):
         self._migrations = tuple(migrations)
         self._writer: Writer | None = None
         self._readers: _Readers | None = None
+        self._checkpointer: Checkpointer | None = None
 
     def __repr__(self) -> str:
         return f"SqliteStore({str(self.path)!r})"
@@ -98,6 +100,7 @@ class SqliteStore(SqliteAdmin):
         try:
             with translated():
                 migrate(conn, self._migrations)
+                conn.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}")
         except BaseException:
             conn.close()
             raise
@@ -113,15 +116,19 @@ class SqliteStore(SqliteAdmin):
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise unavailable(error) from error
-        writer = Writer(self._connect_writer)
+        checkpointer = Checkpointer(self._connect_reader)
+        writer = Writer(self._connect_writer, after_commit=checkpointer.nudge)
         await asyncio.to_thread(writer.start)
-        self._writer, self._readers = writer, _Readers(self._connect_reader)
+        checkpointer.start()
+        self._writer, self._readers, self._checkpointer = writer, _Readers(self._connect_reader), checkpointer
 
     async def close(self) -> None:
-        writer, readers = self._writer, self._readers
-        self._writer = self._readers = None
+        writer, readers, checkpointer = self._writer, self._readers, self._checkpointer
+        self._writer = self._readers = self._checkpointer = None
         if writer is not None:
             await asyncio.to_thread(writer.stop)
+        if checkpointer is not None:
+            await asyncio.to_thread(checkpointer.stop)
         if readers is not None:
             await asyncio.to_thread(readers.close)
 

@@ -56,8 +56,10 @@ def _settle(pending: _Pending, outcome: tuple[bool, Any]) -> None:
 
 
 class Writer:
-    def __init__(self, connect: Callable[[], sqlite3.Connection], *, name: str = "fairclick-sqlite-writer") -> None:
+    def __init__(self, connect: Callable[[], sqlite3.Connection], *, name: str = "fairclick-sqlite-writer",
+                 after_commit: Callable[[], None] = lambda: None) -> None:
         self._connect = connect
+        self._after_commit = after_commit
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._started = threading.Event()
@@ -139,6 +141,7 @@ class Writer:
             for pending in group:
                 outcomes.append(self._run_job(conn, pending.job))
             conn.execute("COMMIT")
+            self._after_commit()
         except BaseException as error:  # noqa: BLE001 - every caller of the group must hear about it
             self._rollback(conn)
             failure = error if isinstance(error, StoreUnavailable) else unavailable(error)
