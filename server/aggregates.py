@@ -256,14 +256,16 @@ def robust_location(values: Sequence[float], weights: Sequence[float]) -> tuple[
     if len(values) < 2:
         return loc, None, sum(weights)
     scale = max(1.4826 * weighted_median([abs(x - loc) for x in values], weights), MIN_SCALE)
+    pairs = list(zip(values, weights, strict=True))
+    limit = HUBER_K * scale
     pulls = list(weights)
-    for _ in range(50):
-        pulls = [w * min(1.0, HUBER_K * scale / max(abs(x - loc), 1e-12)) for x, w in zip(values, weights, strict=True)]
+    for _ in range(30):  # iteratively reweighted; converges in a handful of steps
+        pulls = [w if abs(x - loc) <= limit else w * limit / abs(x - loc) for x, w in pairs]
         total = sum(pulls)
         if total <= 0:
             break
-        moved = sum(p * x for p, x in zip(pulls, values, strict=True)) / total
-        converged = abs(moved - loc) < 1e-9
+        moved = sum(p * x for p, (x, _) in zip(pulls, pairs, strict=True)) / total
+        converged = abs(moved - loc) < 1e-7
         loc = moved
         if converged:
             break
@@ -285,7 +287,6 @@ def task_aggregate(platform: str, task_id: str, requester_id: str | None, report
         if report.allotted_s is not None:
             task.allotted_s = report.allotted_s
         task.reward_amount, task.currency = report.reward_amount, report.currency
-        task.reward_eur = to_eur(float(report.reward_amount), report.currency)
         if report.outcome in UNPAID_OUTCOMES:
             task.unpaid_s += report.active_s
             task.screened_out += report.outcome == "screened_out"
@@ -302,6 +303,8 @@ def task_aggregate(platform: str, task_id: str, requester_id: str | None, report
             if report.paid_delay_s is not None:
                 task.paid += 1
                 task.log_paid_delay_sum += math.log1p(report.paid_delay_s)
+    if task.reward_amount is not None and task.currency is not None:
+        task.reward_eur = to_eur(float(task.reward_amount), task.currency)
     if logs:
         task.loc, task.spread, task.weight = robust_location(logs, weights)
         task.weight_sq = sum(w * w for w in weights)
