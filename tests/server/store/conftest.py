@@ -13,6 +13,7 @@ import pytest
 
 from server.store import Store
 from server.store.sqlite import SqliteStore
+from tests.doubles.mongo_fixtures import mongo_store, mongo_url  # noqa: F401 - mongo_url is a fixture
 
 StoreMaker = Callable[[], Store]
 
@@ -24,6 +25,7 @@ def sqlite_store(request: pytest.FixtureRequest) -> StoreMaker:
 
 STORE_FACTORIES: dict[str, Callable[[pytest.FixtureRequest], StoreMaker]] = {
     "sqlite": sqlite_store,
+    "mongo": mongo_store,  # the stand-in server, or a real MongoDB when MONGO_URL is set
 }
 
 
