@@ -36,7 +36,7 @@ function buildPattern(pointUnits) {
   );
 }
 
-const DEFAULT_PATTERN = buildPattern([]);
+const patterns = new Map([['', buildPattern([])]]);
 
 /**
  * Every price in `text`, in order: {index, end, amount, currency, rate} for money, or
@@ -44,7 +44,10 @@ const DEFAULT_PATTERN = buildPattern([]);
  * `rate` is true for "£9.00/hr" and the like. `pointUnits` adds a site's own word for points.
  */
 export function findPrices(text, { pointUnits = [] } = {}) {
-  const pattern = pointUnits.length ? buildPattern(pointUnits) : new RegExp(DEFAULT_PATTERN);
+  const key = pointUnits.join('\u0000');
+  if (!patterns.has(key)) patterns.set(key, buildPattern(pointUnits));
+  // matchAll works on a copy of the pattern, so the shared one keeps no state between calls.
+  const pattern = patterns.get(key);
   const prices = [];
   for (const match of text.matchAll(pattern)) {
     const { prefix, prefixed, number, suffix } = match.groups;
