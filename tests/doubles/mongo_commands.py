@@ -43,6 +43,7 @@ class CommandEngine:
         self._cursor_ids = itertools.count(1)
         self._connection_ids = itertools.count(1)
         self._retried: OrderedDict[tuple[bytes, int], dict[str, Any]] = OrderedDict()
+        self.retryable_writes_seen = 0
         self.handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "hello": self._hello,
             "ismaster": self._hello,
@@ -74,8 +75,10 @@ class CommandEngine:
         if "startTransaction" in command or "autocommit" in command:
             return failure(20, "IllegalOperation", "transactions are not emulated by the stand-in")
         retry_key = self._retry_key(command) if name in WRITE_COMMANDS else None
-        if retry_key is not None and retry_key in self._retried:
-            return self._retried[retry_key]
+        if retry_key is not None:
+            self.retryable_writes_seen += 1
+            if retry_key in self._retried:
+                return self._retried[retry_key]
         command["$connectionId"] = connection_id
         try:
             reply = handler(command)
