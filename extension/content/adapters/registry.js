@@ -7,6 +7,13 @@ import mturk from './mturk.js';
 export const ADAPTERS = Object.freeze([prolific, mturk]);
 
 const toUrl = (url) => (url instanceof URL ? url : new URL(String(url)));
+const parsed = (url) => {
+  try {
+    return toUrl(url);
+  } catch {
+    return null; // about:blank, a malformed string: no adapter serves it
+  }
+};
 
 function patternToRegExp(pattern) {
   const match = /^(\*|https?):\/\/(\*|(?:\*\.)?[^/*]+)(\/.*)$/.exec(pattern);
@@ -27,7 +34,8 @@ export function matchesPattern(pattern, url) {
 
 /** The adapter serving `url`, or null (then the generic detector may run, if the worker turned it on). */
 export function adapterFor(url, adapters = ADAPTERS) {
-  return adapters.find((adapter) => adapter.matches.some((pattern) => matchesPattern(pattern, url))) ?? null;
+  const page = parsed(url);
+  return page ? adapters.find((adapter) => adapter.matches.some((pattern) => matchesPattern(pattern, page))) ?? null : null;
 }
 
 // What a failure may carry: the adapter and the kind of error. An error's message can quote
@@ -71,7 +79,8 @@ export function readTaskSafely(adapter, document, url, context, onError = consol
 
 /** Listings from every adapter that matches `url`, each isolated from the others' failures. */
 export function readAllListings(document, url, context, { adapters = ADAPTERS, onError = consoleReporter } = {}) {
-  const page = toUrl(url);
+  const page = parsed(url);
+  if (!page) return [];
   return adapters
     .filter((adapter) => adapter.matches.some((pattern) => matchesPattern(pattern, page)))
     .flatMap((adapter) => {

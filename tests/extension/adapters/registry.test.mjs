@@ -13,6 +13,9 @@ test('adapterFor picks the adapter by match pattern, and none for an unknown sit
   assert.equal(adapterFor('https://www.example.fr/missions'), null);
   assert.equal(adapterFor('http://app.prolific.com/studies'), null, 'the pattern says https');
   assert.equal(adapterFor('https://app.prolific.com.evil.example/studies'), null);
+  assert.equal(adapterFor('not a url'), null);
+  assert.deepEqual(readAllListings(null, 'not a url', {}), []);
+  assert.deepEqual(readAllListings(null, 'about:blank', {}), []);
 });
 
 test('match patterns follow the WebExtension rules for scheme, host and path', () => {
