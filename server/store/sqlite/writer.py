@@ -13,6 +13,7 @@ import logging
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -25,8 +26,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 Job = Callable[[sqlite3.Connection], T]
 
-#: Most jobs committed together; bounds the time one transaction holds the file's write lock.
+#: Most jobs committed together, and the time after which no more join: they bound how long a
+#: transaction holds the file's write lock and how long the first job's answer waits.
 MAX_GROUP = 32
+GROUP_WINDOW_S = 0.05
 
 
 @dataclass(slots=True)
@@ -57,8 +60,9 @@ def _settle(pending: _Pending, outcome: tuple[bool, Any]) -> None:
 
 class Writer:
     def __init__(self, connect: Callable[[], sqlite3.Connection], *, name: str = "fairclick-sqlite-writer",
-                 after_commit: Callable[[], None] = lambda: None) -> None:
+                 after_commit: Callable[[], None] = lambda: None, group_window_s: float = GROUP_WINDOW_S) -> None:
         self._connect = connect
+        self._group_window_s = group_window_s
         self._after_commit = after_commit
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
@@ -110,36 +114,32 @@ class Writer:
         self._started.set()
         try:
             while True:
-                group, stop = self._next_group()
-                if group:
-                    self._commit_group(conn, group)
-                if stop:
+                first = self._queue.get()
+                if first is _STOP or self._transaction(conn, first):
                     break
         finally:
             conn.close()
             self._fail_queued()
 
-    def _next_group(self) -> tuple[list[_Pending], bool]:
-        first = self._queue.get()
-        if first is _STOP:
-            return [], True
-        group = [first]
-        while len(group) < MAX_GROUP:
-            try:
-                more = self._queue.get_nowait()
-            except queue.Empty:
-                break
-            if more is _STOP:
-                return group, True
-            group.append(more)
-        return group, False
-
-    def _commit_group(self, conn: sqlite3.Connection, group: list[_Pending]) -> None:
-        outcomes: list[tuple[bool, Any]] = []
+    def _transaction(self, conn: sqlite3.Connection, first: _Pending) -> bool:
+        """Run `first` and the jobs queued behind it in one transaction; True when told to stop."""
+        group, outcomes, stop = [first], [], False
         try:
             conn.execute("BEGIN IMMEDIATE")
-            for pending in group:
-                outcomes.append(self._run_job(conn, pending.job))
+            began = time.monotonic()
+            while True:
+                outcomes.append(self._run_job(conn, group[-1].job))
+                # Jobs taken later wait for this COMMIT too: bound how long the first one waits.
+                if len(group) >= MAX_GROUP or time.monotonic() - began >= self._group_window_s:
+                    break
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is _STOP:
+                    stop = True
+                    break
+                group.append(more)
             conn.execute("COMMIT")
             self._after_commit()
         except BaseException as error:  # noqa: BLE001 - every caller of the group must hear about it
@@ -151,6 +151,7 @@ class Writer:
             outcomes = [(False, failure)] * len(group)
         for pending, outcome in zip(group, outcomes, strict=True):
             _settle(pending, outcome)
+        return stop
 
     @staticmethod
     def _run_job(conn: sqlite3.Connection, job: Job[Any]) -> tuple[bool, Any]:

@@ -25,7 +25,8 @@ async def writer(tmp_path: Path) -> AsyncIterator[Writer]:
         conn.execute("CREATE TABLE IF NOT EXISTS done (job TEXT PRIMARY KEY)")
         return conn
 
-    started = Writer(open_connection)
+    # A long window: the jobs a test queues while the writer is busy are certain to share a transaction.
+    started = Writer(open_connection, group_window_s=60)
     await asyncio.to_thread(started.start)
     yield started
     await asyncio.to_thread(started.stop)
@@ -41,7 +42,7 @@ def _insert(name: str):
 
 
 async def _queued_behind_a_blocked_job(writer: Writer, jobs: list) -> list[asyncio.Future]:
-    """Queue `jobs` while the writer is busy, so that they are taken as one group."""
+    """Queue `jobs` while the writer is busy, so that they join its transaction."""
     running, release = threading.Event(), threading.Event()
 
     def blocker(conn: sqlite3.Connection) -> None:
@@ -52,8 +53,7 @@ async def _queued_behind_a_blocked_job(writer: Writer, jobs: list) -> list[async
     await asyncio.to_thread(running.wait, 10)
     futures = [writer.submit(job) for job in jobs]
     release.set()
-    await first
-    return futures
+    return [first, *futures]
 
 
 async def test_a_failing_job_leaves_no_trace_and_its_group_commits(writer: Writer, tmp_path: Path) -> None:
@@ -62,33 +62,36 @@ async def test_a_failing_job_leaves_no_trace_and_its_group_commits(writer: Write
         raise ValueError("bad record")
 
     futures = await _queued_behind_a_blocked_job(writer, [_insert("a"), half_then_fail, _insert("c")])
-    results = await asyncio.gather(*futures, return_exceptions=True)
+    blocker, *results = await asyncio.gather(*futures, return_exceptions=True)
 
-    assert results[0] == 1 and results[2] == 1
+    assert blocker is None and results[0] == 1 and results[2] == 1
     assert isinstance(results[1], ValueError)
     assert _done(tmp_path / "w.sqlite3") == {"a", "c"}
 
 
 async def test_an_answer_comes_after_the_commit(writer: Writer, tmp_path: Path) -> None:
-    futures = await _queued_behind_a_blocked_job(writer, [_insert(f"job{n}") for n in range(10)])
+    _, *futures = await _queued_behind_a_blocked_job(writer, [_insert(f"job{n}") for n in range(10)])
 
     for n, future in enumerate(futures):
         await future
         assert f"job{n}" in _done(tmp_path / "w.sqlite3")  # visible to another connection: committed
 
 
-async def test_a_database_failure_fails_the_whole_group(writer: Writer, tmp_path: Path) -> None:
+async def test_a_database_failure_fails_the_jobs_of_its_transaction(writer: Writer, tmp_path: Path) -> None:
     def disk_fails(conn: sqlite3.Connection) -> None:
         error = sqlite3.OperationalError("disk I/O error")
         error.sqlite_errorcode = 10  # SQLITE_IOERR
         raise error
 
     futures = await _queued_behind_a_blocked_job(writer, [_insert("a"), disk_fails, _insert("c")])
-    results = await asyncio.gather(*futures, return_exceptions=True)
+    blocker, *results = await asyncio.gather(*futures, return_exceptions=True)
 
-    assert all(isinstance(result, StoreUnavailable) for result in results)
-    assert _done(tmp_path / "w.sqlite3") == set()
-    assert await writer.submit(_insert("after")) == 1  # the writer carries on
+    # The jobs before it shared the failed transaction: not stored, their callers hear 503.
+    # "c" was still queued when the transaction failed: it commits in the next one.
+    assert isinstance(blocker, StoreUnavailable)
+    assert isinstance(results[0], StoreUnavailable) and isinstance(results[1], StoreUnavailable)
+    assert results[2] == 1
+    assert _done(tmp_path / "w.sqlite3") == {"c"}
 
 
 async def test_a_stopped_writer_refuses_jobs(writer: Writer) -> None:
