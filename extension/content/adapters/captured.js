@@ -23,4 +23,4 @@ export function reactProps(document, name) {
   }
 }
 
-export const text = (element) => (element ? element.textContent : '');
+export const textOf = (element) => (element ? element.textContent : '');

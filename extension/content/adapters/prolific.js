@@ -7,7 +7,7 @@ import { buildListing, cleanText } from '../detect/listing.js';
 import { minorUnitsToAmount } from '../detect/money.js';
 import { parsePrice } from '../detect/price.js';
 import { parseDuration } from '../detect/duration.js';
-import { capturedBodies, text } from './captured.js';
+import { capturedBodies, textOf } from './captured.js';
 
 export const SITE = Object.freeze({
   host: 'app.prolific.com',
@@ -98,19 +98,19 @@ function cardId(card) {
 }
 
 function listingFromCard(card, id) {
-  const reward = parsePrice(text(card.querySelector(SITE.selectors.reward)));
+  const reward = parsePrice(textOf(card.querySelector(SITE.selectors.reward)));
   return buildListing({
     platform: 'prolific',
     task_id: id,
-    requester_name: text(card.querySelector(SITE.selectors.host)).replace(SITE.hostPrefix, ''),
-    title: text(card.querySelector(SITE.selectors.title)),
+    requester_name: textOf(card.querySelector(SITE.selectors.host)).replace(SITE.hostPrefix, ''),
+    title: textOf(card.querySelector(SITE.selectors.title)),
     reward,
-    advertised_duration_s: parseDuration(text(card.querySelector(SITE.selectors.completionTime))),
+    advertised_duration_s: parseDuration(textOf(card.querySelector(SITE.selectors.completionTime))),
   });
 }
 
 function placesOnCard(card) {
-  const match = /\d+/.exec(text(card.querySelector(SITE.selectors.places)).replace(/[\s,.]/g, ''));
+  const match = /\d+/.exec(textOf(card.querySelector(SITE.selectors.places)).replace(/[\s,.]/g, ''));
   return match ? Number(match[0]) : null;
 }
 

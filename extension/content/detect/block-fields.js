@@ -24,11 +24,9 @@ function findTitle(block, requesterElements, titleHits) {
     const text = readableTitle(hit.element, requesterElements);
     if (text) return { element: hit.element, text };
   }
-  for (const selector of [TITLED]) {
-    for (const element of block.querySelectorAll(selector)) {
-      const text = readableTitle(element, requesterElements);
-      if (text) return { element, text };
-    }
+  for (const element of block.querySelectorAll(TITLED)) {
+    const text = readableTitle(element, requesterElements);
+    if (text) return { element, text };
   }
   for (const link of block.querySelectorAll('a')) {
     const text = readableTitle(link, requesterElements);

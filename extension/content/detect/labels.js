@@ -13,6 +13,8 @@ export const DURATION_LABELS = Object.freeze({
 // Text right after a duration that makes it a countdown rather than a property of the work.
 export const DURATION_IGNORE_AFTER = /^\s*(?:ago|left|remaining|restante?s?)\b/i;
 
+// `bonus` covers all money beside a listing that is not what the task pays: bonuses, a
+// balance, a total.
 export const PRICE_LABELS = Object.freeze({
   rate: /hourly|per\s+hour|taux\s+horaire|par\s+heure|de\s+l['’]heure|salaire\s+horaire|\/\s*h(?:r|our)?\b/i,
   bonus: /bonus|up\s+to|jusqu['’]\s*[àa]|\bprime\b|balance|solde|total/i,
