@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from shared_schema import Timing
 
@@ -113,34 +114,38 @@ def fold_outcome(state: TaskState, install_id: str, idempotency_key: str, status
     return True
 
 
+_ADDITIVE_FIELDS = itemgetter(*ADDITIVE)
+
+
+def _vector(task: TaskAggregate | None) -> tuple[float, ...]:
+    """aggregates.contribution in ADDITIVE order."""
+    return _ADDITIVE_FIELDS(contribution(task))
+
+
 @dataclass(slots=True)
 class GroupDeltas:
-    """The increments a job adds to requester and platform groups, summed per group."""
+    """The increments (in ADDITIVE order) a job adds to requester and platform groups, summed per group."""
 
-    sums: dict[GroupKey, dict[str, float]] = field(default_factory=dict)
+    sums: dict[GroupKey, list[float]] = field(default_factory=dict)
     first_seen: dict[GroupKey, float | None] = field(default_factory=dict)
 
     def add(self, old: TaskAggregate | None, new: TaskAggregate) -> None:
         # aggregates.group_delta, with each task's contribution computed once for both groups.
-        before, after = contribution(old), contribution(new)
-        delta = {name: after[name] - before[name] for name in ADDITIVE if after[name] != before[name]}
+        before, after = _vector(old), _vector(new)
+        delta = [b - a for a, b in zip(before, after, strict=True)]
         self._add((new.platform, None), delta, new.first_seen)
         if old is not None and old.requester_id != new.requester_id:
             if old.requester_id is not None:
-                self._add((old.platform, old.requester_id), {name: -value for name, value in before.items() if value}, None)
-            delta = {name: value for name, value in after.items() if value}  # the new requester gets it all
+                self._add((old.platform, old.requester_id), [-value for value in before], None)
+            delta = list(after)  # the new requester gets the task's whole contribution
         if new.requester_id is not None:
             self._add((new.platform, new.requester_id), delta, new.first_seen)
 
-    def _add(self, key: GroupKey, delta: dict[str, float], first_seen: float | None) -> None:
-        sums = self.sums.setdefault(key, {})
-        for name, value in delta.items():
-            sums[name] = sums.get(name, 0.0) + value
-        if first_seen is not None:
-            known = self.first_seen.get(key)
-            self.first_seen[key] = first_seen if known is None else min(known, first_seen)
-        else:
-            self.first_seen.setdefault(key, None)
+    def _add(self, key: GroupKey, delta: list[float], first_seen: float | None) -> None:
+        sums = self.sums.get(key)
+        self.sums[key] = delta if sums is None else [a + b for a, b in zip(sums, delta, strict=True)]
+        known = self.first_seen.get(key)
+        self.first_seen[key] = first_seen if known is None else known if first_seen is None else min(known, first_seen)
 
 
 def settle_tasks(states: Iterable[TaskState], deltas: GroupDeltas) -> list[TaskAggregate]:

@@ -96,9 +96,8 @@ def save(conn: sqlite3.Connection, states: Iterable[TaskState], contributor: Con
     conn.executemany(REPORTS.replace_sql(), [REPORTS.to_row(r) for s in states for r in s.changed.values()])
     conn.executemany(TASKS.replace_sql(), [TASKS.to_row(task) for task in tasks])
     conn.executemany(_UPSERT_GROUP, [
-        (platform, requester_id or "", *(sums.get(name, 0.0) for name in ADDITIVE), deltas.first_seen[key])
-        for key, sums in deltas.sums.items()
-        for platform, requester_id in (key,)
+        (platform, requester_id or "", *sums, deltas.first_seen[(platform, requester_id)])
+        for (platform, requester_id), sums in deltas.sums.items()
     ])
     if contributor is not None:
         conn.execute(CONTRIBUTORS.replace_sql(), CONTRIBUTORS.to_row(contributor))
