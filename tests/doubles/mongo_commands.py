@@ -86,8 +86,8 @@ class CommandEngine:
             reply = failure(11000, "DuplicateKey", f"E11000 duplicate key error: {error}")
         except OperationFailure as error:
             reply = failure(error.code or 2, "BadValue", str(error))
-        except (NotImplementedError, TypeError, ValueError, KeyError) as error:
-            reply = failure(2, "BadValue", f"{type(error).__name__}: {error}")
+        except Exception as error:  # noqa: BLE001 - mongomock's limits answer as an error, not a dropped connection
+            reply = failure(1, "InternalError", f"stand-in could not run {name}: {type(error).__name__}: {error}")
         if retry_key is not None:
             self._retried[retry_key] = reply
             while len(self._retried) > RETRY_MEMORY:
@@ -168,8 +168,8 @@ class CommandEngine:
                 if ordered:
                     break
                 continue
-            except (OperationFailure, ValueError, TypeError, KeyError) as error:
-                errors.append({"index": index, "code": 2, "errmsg": str(error)})
+            except Exception as error:  # noqa: BLE001 - see execute()
+                errors.append({"index": index, "code": 1, "errmsg": f"stand-in: {type(error).__name__}: {error}: {statement}"})
                 if ordered:
                     break
                 continue

@@ -80,11 +80,15 @@ async def release(contributors: Any, lease: Lease, changes: dict[str, Any]) -> N
         raise StoreUnavailable("this process's lease on the install expired while it was storing; retry")
 
 
-async def abandon(contributors: Any, lease: Lease) -> None:
-    """Free the lease after a failure that wrote nothing, so the client's retry does not wait for it."""
+async def abandon(contributors: Any, lease: Lease, *, wrote: bool) -> None:
+    """Free the lease at once after a failure, so the client's retry need not wait for it to expire.
+
+    When something was written, the lease is left "expired" rather than free (`lock_until` in
+    the past, not 0): the sweep then finishes the batch even if the client never retries.
+    """
     try:
         with translated():
             await contributors.update_one({"_id": lease.install_id, "epoch": lease.epoch, "lock_until": {"$gt": 0}},
-                                          {"$set": {"lock_until": time.time() - 1}})
+                                          {"$set": {"lock_until": time.time() - 1 if wrote else 0}})
     except StoreUnavailable:
-        pass  # the lease expires by itself
+        pass  # MongoDB is away: the lease expires by itself after LEASE_S

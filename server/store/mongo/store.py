@@ -153,10 +153,9 @@ class MongoStore:
             result = await (ingest.add_timings(records) if kind == "timings" else ingest.add_outcomes(records))
             await ingest.finish()
         except BaseException:
-            # Wrote nothing: free the lease now. Wrote something: leave it to expire, so that
-            # the next holder (the client's retry, or the sweep) finishes the batch first.
-            if not ingest.wrote:
-                await install_lock.abandon(self.db.contributors, lease)
+            # This process stops working on the batch here, so the lease can go at once; the next
+            # holder (the client's retry, or the sweep) finishes whatever was written.
+            await install_lock.abandon(self.db.contributors, lease, wrote=ingest.wrote)
             raise
         return result
 

@@ -31,7 +31,7 @@ from typing import Any
 from pymongo import UpdateOne
 from pymongo.errors import DuplicateKeyError
 
-from ...aggregates import TaskAggregate
+from ...aggregates import ADDITIVE, TaskAggregate
 from ..protocol import GroupKey
 from ..sqlite.fold import GroupDeltas
 from .documents import to_document, token
@@ -53,9 +53,15 @@ class Outcome:
     conflicts: list[TaskWrite] = field(default_factory=list)
 
 
+def increments(sums: Any) -> dict[str, float]:
+    """GroupDeltas' sums for one group (a vector in ADDITIVE order) as `$inc` fields, zeros left out."""
+    pairs = sums.items() if isinstance(sums, dict) else zip(ADDITIVE, sums, strict=True)
+    return {name: value for name, value in pairs if value}
+
+
 def _group_entries(deltas: GroupDeltas) -> list[dict[str, Any]]:
     return [
-        {"platform": key[0], "requester_id": key[1], "inc": sums, "first_seen": deltas.first_seen.get(key)}
+        {"platform": key[0], "requester_id": key[1], "inc": increments(sums), "first_seen": deltas.first_seen.get(key)}
         for key, sums in deltas.sums.items()
     ]
 
@@ -93,7 +99,8 @@ async def write_tasks(db: Any, writes: Sequence[TaskWrite], *, install_id: str, 
         deltas = GroupDeltas()
         for write in outcome.written:
             deltas.add(write.stored, write.new)
-        await apply_groups(db, write_token, deltas.sums, deltas.first_seen)
+        await apply_groups(db, write_token, {key: increments(sums) for key, sums in deltas.sums.items()},
+                           deltas.first_seen)
         tasks = [(w.new.platform, w.new.task_id) for w in outcome.written]
         cleared = await _pull_pending(db, tasks, write_token, install_id, epoch)
         if cleared == len(tasks):
