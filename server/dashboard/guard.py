@@ -70,6 +70,8 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
     from .routes import PUBLIC_ROUTES  # the route table imports the views, which import this module
 
     unmatched = request.match_info.http_exception
+    if unmatched is not None and request.path == security.COOKIE_PATH:  # /dashboard, typed without its slash
+        raise web.HTTPMovedPermanently(location=security.COOKIE_PATH + "/")
     if unmatched is not None:  # answered here, as a page would be, not as an API error
         return refusal(request, unmatched.status, "No such dashboard page." if unmatched.status == 404 else unmatched.reason)
     if _route_name(request) in PUBLIC_ROUTES:

@@ -68,6 +68,11 @@ async def test_the_public_routes_show_only_the_login_form_and_the_stylesheet(das
     assert css.status == 200 and "prefers-color-scheme: dark" in await css.text()
 
 
+async def test_the_bare_prefix_leads_to_the_dashboard(dashboard: TestClient) -> None:
+    response = await dashboard.get("/dashboard", allow_redirects=False)
+    assert response.status == 301 and response.headers["Location"] == "/dashboard/"
+
+
 async def test_every_dashboard_answer_forbids_scripts_frames_and_caching(dashboard: TestClient) -> None:
     await login(dashboard)
     for path in ("/dashboard/login", "/dashboard/", "/dashboard/nowhere"):
