@@ -58,6 +58,8 @@ class Table:
     key: tuple[str, ...]
     #: Key columns where the record's None is stored as '' (SQLite treats NULLs in a key as distinct).
     empty_for_none: tuple[str, ...] = ()
+    #: Integer counters grow by SQL `x = x + ?` with float deltas (aggregates.group_delta): read them back as int.
+    summed: bool = False
     columns: tuple[Column, ...] = field(init=False)
     names: tuple[str, ...] = field(init=False)
     _get: Callable[[Any], tuple[Any, ...]] = field(init=False, repr=False, compare=False)
@@ -73,7 +75,7 @@ class Table:
         object.__setattr__(self, "_blank_keys", tuple(i for i, c in enumerate(columns) if c.name in self.empty_for_none))
         object.__setattr__(self, "_casts", tuple(
             (i, column.kind, column.name in self.empty_for_none) for i, column in enumerate(columns)
-            if column.kind in {"bool", "int"} or column.name in self.empty_for_none
+            if column.kind == "bool" or (column.kind == "int" and self.summed) or column.name in self.empty_for_none
         ))
 
     def create_sql(self) -> str:
@@ -101,6 +103,8 @@ class Table:
         return tuple(values)
 
     def from_row(self, row: Sequence[Any]) -> Any:
+        if not self._casts:
+            return self.record(*row)
         values = list(row)
         for index, kind, blank_is_none in self._casts:
             value = values[index]
@@ -111,14 +115,13 @@ class Table:
             elif kind == "bool":
                 values[index] = bool(value)
             elif kind == "int" and not isinstance(value, int):
-                # Group counters grow by SQL `x = x + ?` with the float deltas of aggregates.group_delta.
                 values[index] = round(value)
         return self.record(*values)
 
 CONTRIBUTORS = Table("contributors", Contributor, ("install_id",))
 REPORTS = Table("reports", Report, ("platform", "task_id", "install_id"))
 TASKS = Table("tasks", TaskAggregate, ("platform", "task_id"))
-GROUPS = Table("groups", GroupAggregate, ("platform", "requester_id"), empty_for_none=("requester_id",))
+GROUPS = Table("groups", GroupAggregate, ("platform", "requester_id"), empty_for_none=("requester_id",), summed=True)
 RECORD_TABLES = (CONTRIBUTORS, REPORTS, TASKS, GROUPS)
 
 #: The raw records as they arrived: the durable log every aggregate is derived from.
