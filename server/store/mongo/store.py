@@ -23,6 +23,7 @@ from shared_schema import Outcome, Timing
 from ...aggregates import Contributor, GroupAggregate, Report, TaskAggregate
 from ..protocol import GroupKey, IngestResult, ScoreInputs, StoreUnavailable, TaskKey
 from . import install_lock
+from .admin import MongoAdmin, create_admin_indexes
 from .documents import from_document, group_filter, projection, task_filter
 from .errors import translated
 from .folding import TaskLocks
@@ -47,7 +48,7 @@ def write_concern_option(text: str) -> int | str:
     raise ValueError(f"mongo_write_concern must be 'majority' or a number of nodes, got {text!r}")
 
 
-class MongoStore:
+class MongoStore(MongoAdmin):
     def __init__(self, url: str, *, database: str = "fairclick", write_concern: str | int = "majority",
                  sweep_every_s: float | None = SWEEP_EVERY_S) -> None:
         self.url, self.database = url, database
@@ -78,6 +79,7 @@ class MongoStore:
         try:
             with translated():
                 await create_indexes(self.db)
+                await create_admin_indexes(self.db)
             await self.sweep()
         except BaseException:
             await self.close()
@@ -182,6 +184,7 @@ class MongoStore:
                 async for document in self.db.groups.find(group_filter(groups), projection(GroupAggregate)):
                     group = from_document(GroupAggregate, document)
                     inputs.groups[(group.platform, group.requester_id)] = group
+            inputs.flags = await self.flag_counts(groups) if groups else {}
         return inputs
 
     async def group(self, key: GroupKey) -> GroupAggregate | None:
