@@ -143,13 +143,14 @@ def test_a_restart_keeps_every_acknowledged_timing_and_token(
     assert summary["reports"] == 25
 
 
-def test_sigterm_stops_the_service_cleanly(tmp_path: Path, services: list[Service]) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_stop_signal_stops_the_service_cleanly(tmp_path: Path, services: list[Service], signum: int) -> None:
     services.append(service := Service(tmp_path / "fairclick.sqlite3"))
-    code, stderr = service.stop(signal.SIGTERM)
+    code, stderr = service.stop(signum)
     assert code == 0
     events = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
     assert [e["event"] for e in events if e["logger"] == "fairclick.service"] == ["listening", "stopping", "stopped"]
-    assert events[1]["signal"] == "SIGTERM"
+    assert events[1]["signal"] == signal.Signals(signum).name
     # The store was closed: SQLite removes the write-ahead log when the last connection closes.
     assert not (tmp_path / "fairclick.sqlite3-wal").exists()
 
