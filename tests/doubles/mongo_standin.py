@@ -104,7 +104,8 @@ class MongoStandIn:
         self._loop.call_soon_threadsafe(self._answering.set)
 
     def lose_majority(self, lost: bool = True) -> None:
-        """Writes still apply on the primary, but answer a write concern timeout (secondaries down)."""
+        """Writes still apply on the primary, but those waiting for other nodes answer a write concern
+        timeout (the secondaries are down); `w: 1` writes succeed."""
         self._majority_reachable = not lost
 
     # --- internals (on the stand-in's loop) ------------------------------------------
@@ -140,7 +141,7 @@ class MongoStandIn:
                 name = next(iter(command))
                 self.commands_seen[name] = self.commands_seen.get(name, 0) + 1
                 reply = self.engine.execute(command, connection_id)
-                if name in WRITE_COMMANDS and reply.get("ok") and not self._majority_reachable:
+                if name in WRITE_COMMANDS and reply.get("ok") and not self._majority_reachable and _waits_for_others(command):
                     reply["writeConcernError"] = dict(WRITE_CONCERN_TIMEOUT)
                 if flags & MORE_TO_COME:
                     continue
@@ -155,6 +156,12 @@ class MongoStandIn:
             writer.close()
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
+
+
+def _waits_for_others(command: dict[str, Any]) -> bool:
+    """A write concern a lone primary cannot satisfy: `majority` or more than one node."""
+    w = command.get("writeConcern", {}).get("w", 1)
+    return w == "majority" or (isinstance(w, int) and w > 1)
 
 
 def main(argv: list[str] | None = None) -> None:

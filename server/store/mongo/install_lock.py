@@ -20,13 +20,17 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from pymongo import ReturnDocument
+from pymongo import ReturnDocument, WriteConcern
 from pymongo.errors import DuplicateKeyError
 
 from ..protocol import StoreUnavailable
 from .errors import translated
 
 LEASE_S = 30.0
+#: Taking and dropping a lease need only the primary: a lease lost in a fail-over is harmless
+#: (the epoch fences the holder's last write), and when the majority is unreachable the
+#: client's retry must still be able to take the lease that the failed attempt dropped.
+LEASE_WRITES = WriteConcern(w=1)
 #: How long a request waits for another process folding the same install before answering 503.
 WAIT_S = 10.0
 
@@ -46,16 +50,24 @@ class Lease:
         return int(self.document.get("outcomes_through", 0))
 
 
-async def take(contributors: Any, install_id: str, *, wait_s: float = WAIT_S) -> Lease:
-    """Take the install's lease, waiting up to `wait_s` for its current holder."""
+async def take(contributors: Any, install_id: str, *, wait_s: float = WAIT_S, dropped_epoch: int | None = None) -> Lease:
+    """Take the install's lease, waiting up to `wait_s` for its current holder.
+
+    `dropped_epoch`: a lease of this process that it gave up on but could not free (MongoDB was
+    away); it is taken back at once instead of waiting for it to expire.
+    """
     deadline = time.monotonic() + wait_s
     pause = 0.005
+    contributors = contributors.with_options(write_concern=LEASE_WRITES)
     while True:
         now = time.time()
+        free = [{"lock_until": {"$exists": False}}, {"lock_until": {"$lt": now}}]
+        if dropped_epoch is not None:
+            free.append({"epoch": dropped_epoch})
         try:
             with translated():
                 document = await contributors.find_one_and_update(
-                    {"_id": install_id, "$or": [{"lock_until": {"$exists": False}}, {"lock_until": {"$lt": now}}]},
+                    {"_id": install_id, "$or": free},
                     {"$inc": {"epoch": 1}, "$set": {"lock_until": now + LEASE_S}},
                     upsert=True, return_document=ReturnDocument.AFTER,
                 )
@@ -80,7 +92,7 @@ async def release(contributors: Any, lease: Lease, changes: dict[str, Any]) -> N
         raise StoreUnavailable("this process's lease on the install expired while it was storing; retry")
 
 
-async def abandon(contributors: Any, lease: Lease, *, wrote: bool) -> None:
+async def abandon(contributors: Any, lease: Lease, *, wrote: bool) -> bool:
     """Free the lease at once after a failure, so the client's retry need not wait for it to expire.
 
     When something was written, the lease is left "expired" rather than free (`lock_until` in
@@ -88,7 +100,9 @@ async def abandon(contributors: Any, lease: Lease, *, wrote: bool) -> None:
     """
     try:
         with translated():
-            await contributors.update_one({"_id": lease.install_id, "epoch": lease.epoch, "lock_until": {"$gt": 0}},
-                                          {"$set": {"lock_until": time.time() - 1 if wrote else 0}})
+            await contributors.with_options(write_concern=LEASE_WRITES).update_one(
+                {"_id": lease.install_id, "epoch": lease.epoch, "lock_until": {"$gt": 0}},
+                {"$set": {"lock_until": time.time() - 1 if wrote else 0}})
     except StoreUnavailable:
-        pass  # MongoDB is away: the lease expires by itself after LEASE_S
+        return False  # MongoDB is away: the lease expires by itself after LEASE_S
+    return True

@@ -57,6 +57,8 @@ class MongoStore(MongoAdmin):
         self._client: AsyncMongoClient[dict[str, Any]] | None = None
         self._sweeper: asyncio.Task[None] | None = None
         self._task_locks = TaskLocks()
+        #: install -> epoch of a lease this process dropped while MongoDB was away (see install_lock.take).
+        self._dropped: dict[str, int] = {}
 
     def __repr__(self) -> str:
         return f"MongoStore(database={self.database!r})"  # never the URL: it may carry a password
@@ -148,7 +150,7 @@ class MongoStore(MongoAdmin):
     # --- community data -------------------------------------------------------------------------
 
     async def _ingest(self, install_id: str, records: Sequence[Any], kind: str) -> IngestResult:
-        lease = await install_lock.take(self.db.contributors, install_id)
+        lease = await install_lock.take(self.db.contributors, install_id, dropped_epoch=self._dropped.pop(install_id, None))
         ingest = Ingest(self.db, lease, self._task_locks)
         try:
             await ingest.recover()
@@ -157,7 +159,8 @@ class MongoStore(MongoAdmin):
         except BaseException:
             # This process stops working on the batch here, so the lease can go at once; the next
             # holder (the client's retry, or the sweep) finishes whatever was written.
-            await install_lock.abandon(self.db.contributors, lease, wrote=ingest.wrote)
+            if not await install_lock.abandon(self.db.contributors, lease, wrote=ingest.wrote):
+                self._dropped[install_id] = lease.epoch
             raise
         return result
 
