@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import orjson
 
@@ -20,6 +21,19 @@ _GROUPS = (f"SELECT {GROUPS.select_sql('g')} FROM json_each(?) AS k "
            "JOIN groups AS g ON g.platform = k.value ->> 0 AND g.requester_id = k.value ->> 1")
 
 
+@contextmanager
+def snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction: every query inside sees the same committed state."""
+    conn.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
 def install_for_token(conn: sqlite3.Connection, token_hash: str) -> str | None:
     row = conn.execute("SELECT install_id FROM installs WHERE token_hash = ?", (token_hash,)).fetchone()
     return None if row is None else row[0]
@@ -27,8 +41,7 @@ def install_for_token(conn: sqlite3.Connection, token_hash: str) -> str | None:
 
 def score_inputs(conn: sqlite3.Connection, tasks: Sequence[TaskKey], groups: Sequence[GroupKey]) -> ScoreInputs:
     inputs = ScoreInputs()
-    conn.execute("BEGIN")  # one snapshot for both queries
-    try:
+    with snapshot(conn):
         if tasks:
             for row in conn.execute(_TASKS, (orjson.dumps([list(key) for key in dict.fromkeys(tasks)]),)):
                 task = TASKS.from_row(row)
@@ -39,8 +52,6 @@ def score_inputs(conn: sqlite3.Connection, tasks: Sequence[TaskKey], groups: Seq
                 group = GROUPS.from_row(row)
                 inputs.groups[(group.platform, group.requester_id)] = group
             inputs.flags = flag_counts(conn, groups)
-    finally:
-        conn.execute("COMMIT")
     return inputs
 
 
