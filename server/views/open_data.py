@@ -143,6 +143,11 @@ class _Rendered:
     csv: bytes
 
 
+def _render(stored: list[StoredAggregate], k: int, settings: Any, now: float) -> _Rendered:
+    export = build(stored, min_contributors=k, settings=settings, now=now)
+    return _Rendered(now, k, export.model_dump_json().encode(), to_csv(export))
+
+
 class OpenDataCache:
     """The latest export of this process, recomputed when older than `ttl_s`; one computation at a time."""
 
@@ -160,8 +165,8 @@ class OpenDataCache:
             if cached is None or cached.min_contributors != k or now - cached.made_at >= self.ttl_s:
                 store: AdminStore = request.app[STORE]  # type: ignore[assignment]
                 stored = await request.app[METRICS].timed("open_aggregates", store.open_aggregates(k))
-                export = build(stored, min_contributors=k, settings=settings, now=now)
-                cached = self._rendered = _Rendered(now, k, export.model_dump_json().encode(), to_csv(export))
+                # Off the event loop: 100k tasks take seconds to build and serialise.
+                cached = self._rendered = await asyncio.to_thread(_render, stored, k, settings, now)
             return cached
 
 
