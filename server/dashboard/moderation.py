@@ -8,8 +8,7 @@ import time
 
 from aiohttp import web
 
-from .guard import SESSION
-from .guard import refusal
+from .guard import SESSION, refusal
 from .pages import back_to, render, store
 
 ACTIONS = {"approve": "approved", "hide": "hidden", "reopen": "pending"}
