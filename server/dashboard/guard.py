@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from ..app_keys import STORE
+from ..app_keys import SETTINGS, STORE
 from ..store.admin import Session
 from . import security
 from .throttle import LoginThrottle
@@ -76,7 +76,7 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
         return refusal(request, unmatched.status, "No such dashboard page." if unmatched.status == 404 else unmatched.reason)
     if _route_name(request) in PUBLIC_ROUTES:
         return await handler(request)
-    session = await security.current_session(request, request.config_dict[STORE])
+    session = await security.current_session(request, request.config_dict[STORE], request.config_dict[SETTINGS].admin_token)
     if session is None:
         return to_login(request)
     if request.method not in security.SAFE_METHODS:

@@ -30,7 +30,7 @@ def _form(request: web.Request, *, status: int = 200, message: str | None = None
 
 
 async def login_form(request: web.Request) -> web.StreamResponse:
-    if await security.current_session(request, store(request)) is not None:
+    if await security.current_session(request, store(request), settings(request).admin_token) is not None:
         raise web.HTTPSeeOther(location=security.safe_next(request.query.get("next")))
     return _form(request)
 
@@ -56,7 +56,8 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
             message += f" Too many wrong tokens: wait {math.ceil(lockout)} s before the next try."
         return _form(request, status=401, message=message)
     throttle.succeeded(address)
-    cookie, session = await security.open_session(store(request), admin, settings(request).dashboard_session_hours)
+    config = settings(request)
+    cookie, session = await security.open_session(store(request), admin, config.dashboard_session_hours, config.admin_token)
     response = web.HTTPSeeOther(location=security.safe_next(_text(form.get("next"))))
     security.set_cookie(response, request, security.SESSION_COOKIE, cookie, max_age=int(session.expires_at - session.created_at))
     security.clear_cookie(response, security.LOGIN_CSRF_COOKIE)

@@ -98,20 +98,39 @@ def clear_cookie(response: web.StreamResponse, name: str) -> None:
     response.del_cookie(name, path=COOKIE_PATH)
 
 
-async def open_session(store: AdminStore, admin: str, hours: float) -> tuple[str, Session]:
+def session_key(cookie: str, settings_token: str | None) -> str:
+    """What the store keeps of a session cookie.
+
+    A session opened with FAIRCLICK_ADMIN_TOKEN is keyed by the cookie *and* that token, so
+    changing or removing the token ends every session opened with it (as revoking does for a
+    token made by `fairclick admin create`), and the store holds nothing from which to guess it.
+    """
+    return digest(cookie if settings_token is None else f"{cookie}\x00{settings_token}")
+
+
+async def open_session(store: AdminStore, admin: str, hours: float, settings_token: str | None) -> tuple[str, Session]:
     """A new session: (cookie value, what the store keeps)."""
     cookie = new_secret()
     now = time.time()
-    session = Session(digest(cookie), admin, new_secret(), now, now + hours * 3600.0)
+    bound = settings_token if admin == SETTINGS_ADMIN else None
+    session = Session(session_key(cookie, bound), admin, new_secret(), now, now + hours * 3600.0)
     await store.add_session(session)
     return cookie, session
 
 
-async def current_session(request: web.Request, store: AdminStore) -> Session | None:
+async def current_session(request: web.Request, store: AdminStore, settings_token: str | None) -> Session | None:
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie or len(cookie) > MAX_TOKEN_LENGTH:
         return None
-    return await store.session(digest(cookie), time.time())
+    now = time.time()
+    session = await store.session(session_key(cookie, None), now)
+    if session is not None and session.admin != SETTINGS_ADMIN:
+        return session
+    if settings_token:
+        session = await store.session(session_key(cookie, settings_token), now)
+        if session is not None and session.admin == SETTINGS_ADMIN:
+            return session
+    return None
 
 
 def client_address(request: web.Request) -> str:

@@ -69,6 +69,17 @@ async def test_a_revoked_token_ends_its_sessions(make_client: MakeClient) -> Non
     assert (await client.get("/dashboard/", allow_redirects=False)).status == 303
 
 
+async def test_changing_the_admin_token_ends_the_sessions_it_opened(make_client: MakeClient) -> None:
+    first = await make_client(admin_token=ADMIN_TOKEN)
+    await login(first)
+    cookies = first.session.cookie_jar.filter_cookies(first.make_url("/dashboard/"))
+    for token in (ADMIN_TOKEN, "a-new-admin-token-after-a-leak-0123456789", None):
+        restarted = await make_client(admin_token=token)  # the same store, the token changed (or not)
+        page = await restarted.get("/dashboard/", allow_redirects=False,
+                                   headers={"Cookie": f"fairclick_dashboard={cookies['fairclick_dashboard'].value}"})
+        assert page.status == (200 if token == ADMIN_TOKEN else 303), token
+
+
 async def test_a_login_post_without_the_form_cookie_is_refused(dashboard: TestClient) -> None:
     form = await dashboard.get("/dashboard/login")
     csrf = csrf_of(await form.text())
