@@ -293,10 +293,13 @@ def requester_summary(group: GroupAggregate, *, settings: Any, now: float,
             currency="EUR",
         )
     rejection = _rate(group.rejected, group.reviewed) if group.reviewed >= settings.min_rate_observations else None
-    if group.pay_eur > 0 and group.completed_s > 0:
-        pay = group.pay_eur * (1.0 - (rejection or 0.0))
-        effective = Money(amount=amount(Decimal(str(pay * 3600.0 / (group.completed_s + max(0.0, group.unpaid_s))))),
-                          currency="EUR")
+    if hourly is not None and mean is not None and group.completed_s > 0:
+        # The same typical hourly wage as `hourly`, charged with the share of time that went unpaid
+        # (screen-outs, returns, time-outs) and with rejections; pooled pay / pooled time would be
+        # another average, and could then read above the median it is meant to discount.
+        paid_share = group.completed_s / (group.completed_s + max(0.0, group.unpaid_s))
+        value = math.exp(mean) * paid_share * (1.0 - (rejection or 0.0))
+        effective = Money(amount=amount(Decimal(str(value))), currency="EUR")
     ratio = math.exp(group.ratio_sum / group.ratio_w) if group.ratio_w > 1e-9 else None
     delay = median_payment_delay_s(group)
     reasons = get_args(FlagReason)

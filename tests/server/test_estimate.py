@@ -158,6 +158,23 @@ def test_requester_summary_reads_the_group_sums() -> None:
     assert [(f.reason, f.count) for f in summary.flags] == [("scam", 2)]
 
 
+def test_requester_effective_hourly_charges_unpaid_time_and_never_exceeds_the_median() -> None:
+    community = Community()
+    community.trust("e1", "e2", "e3")
+    for index in range(6):  # same duration, very different rewards: pooled pay / time would exceed the median
+        for install in ("e1", "e2", "e3"):
+            community.time(install, f"h{index}", 1200, reward="0.50" if index % 2 else "4.50")
+    summary = estimate.requester_summary(community.groups["lab"], settings=SETTINGS, now=NOW)
+    assert summary.effective_hourly.amount == summary.hourly.median  # nothing unpaid yet
+
+    for index in range(6):  # six screen-outs after 300 s each: 1800 unpaid s against 21600 s of work
+        community.time(f"s{index}", f"h{index}", 300, outcome="screened_out")
+    summary = estimate.requester_summary(community.groups["lab"], settings=SETTINGS, now=NOW)
+    median, effective = Decimal(summary.hourly.median), Decimal(summary.effective_hourly.amount)
+    assert effective < median
+    assert float(effective) == pytest.approx(float(median) * 21600 / (21600 + 1800), rel=1e-2)
+
+
 def test_an_empty_group_summary_has_no_figures() -> None:
     summary = estimate.requester_summary(GroupAggregate("prolific", "lab"), settings=SETTINGS, now=NOW)
     assert summary.hourly is None and summary.effective_hourly is None and summary.duration_ratio is None
