@@ -76,11 +76,10 @@ export function createBadge(document, view, { signal }) {
   host.addEventListener('click', (event) => {
     event.stopPropagation();
     event.preventDefault();
-    if (wrapper.hasAttribute('data-open')) wrapper.removeAttribute('data-open');
-    else wrapper.setAttribute('data-open', '');
+    host.toggleAttribute('data-open');
   }, { signal });
   host.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') wrapper.removeAttribute('data-open');
+    if (event.key === 'Escape') host.removeAttribute('data-open');
   }, { signal });
   renderBadge(host, view);
   return host;

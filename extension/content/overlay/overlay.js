@@ -19,7 +19,7 @@ export function isOverlayNode(node) {
 
 /** options: {document, t, language, settings: {threshold, nearRatio, belowThreshold, sortByHourly}, signal} */
 export function createOverlay({ document, t, language, settings, signal }) {
-  const placed = new Map(); // anchor -> {host, listing, score, bandName}
+  const placed = new Map(); // anchor -> {host, listing, score, bandName, block?}
   let styled = new Set(); // blocks whose inline style we changed
 
   function restore(blocks) {
@@ -33,8 +33,9 @@ export function createOverlay({ document, t, language, settings, signal }) {
       if (!anchor.isConnected) placed.delete(anchor);
       else if (!entry.host.isConnected) place(anchor, entry.host);
     }
-    const blocks = listingBlocks([...placed.keys()]);
-    const arranged = [...placed].map(([anchor, entry]) => ({ block: blocks.get(anchor), bandName: entry.bandName, rank: hourlyRank(entry.score) }));
+    // An adapter may name each listing's block (its card or row); otherwise it is inferred.
+    const blocks = listingBlocks([...placed].filter(([, entry]) => !entry.block).map(([anchor]) => anchor));
+    const arranged = [...placed].map(([anchor, entry]) => ({ block: entry.block ?? blocks.get(anchor), bandName: entry.bandName, rank: hourlyRank(entry.score) }));
     const current = new Set(arranged.map(({ block }) => block));
     // More listings can move the blocks' boundaries: undo what no longer applies.
     restore([...styled].filter((block) => !current.has(block)));
@@ -52,9 +53,10 @@ export function createOverlay({ document, t, language, settings, signal }) {
     scoreOf(anchor) {
       return placed.get(anchor)?.score;
     },
-    /** Badges for `entries` ([{listing, anchor}]) with `scores` (same order; null = unavailable). */
+    /** Badges for `entries` ([{listing, anchor, block?}]) with `scores` (same order; null = unavailable). */
     annotate(entries, scores) {
-      entries.forEach(({ listing, anchor }, index) => {
+      entries.forEach(({ listing, anchor, block }, index) => {
+        const ownBlock = block?.nodeType === 1 && block.contains(anchor) ? block : null;
         const score = scores[index] ?? null;
         const bandName = band(score, settings.threshold, settings.nearRatio);
         const view = { listing, score, bandName, t, language };
@@ -62,12 +64,12 @@ export function createOverlay({ document, t, language, settings, signal }) {
         if (known) {
           if (known.score !== score) renderBadge(known.host, view);
           if (!known.host.isConnected) place(anchor, known.host);
-          placed.set(anchor, { ...known, listing, score, bandName });
+          placed.set(anchor, { ...known, listing, score, bandName, block: ownBlock });
           return;
         }
         const host = createBadge(document, view, { signal });
         place(anchor, host);
-        placed.set(anchor, { host, listing, score, bandName });
+        placed.set(anchor, { host, listing, score, bandName, block: ownBlock });
       });
       arrange();
     },

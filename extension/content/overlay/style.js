@@ -3,6 +3,8 @@
 
 const CSS = `
 :host { all: initial !important; display: inline-block !important; position: relative !important; vertical-align: middle !important; margin: 0 0 0 6px !important; z-index: 2147483000 !important; }
+/* Every badge is its own stacking context: the one in use must rise above its neighbours. */
+:host(:hover), :host(:focus-within), :host([data-open]) { z-index: 2147483647 !important; }
 .fc { font: 600 12px/1.3 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1b1b; }
 .badge { display: inline-flex; align-items: center; gap: 4px; padding: 2px 7px; border-radius: 10px; border: 1px solid transparent; cursor: help; font: inherit; white-space: nowrap; }
 .badge:focus-visible { outline: 2px solid #1a4fd6; outline-offset: 2px; }
@@ -13,7 +15,7 @@ const CSS = `
 [data-band="above"] .badge { background: #dcf3de; border-color: #2e7d32; color: #1b5e20; }
 [data-band="unknown"] .badge { background: #eceff1; border-color: #78909c; color: #37474f; }
 .panel { display: none; position: absolute; left: 0; top: calc(100% + 4px); min-width: 240px; max-width: 340px; padding: 10px 12px; background: #fff; color: #1b1b1b; border: 1px solid #9e9e9e; border-radius: 8px; box-shadow: 0 4px 14px rgba(0,0,0,.18); font-weight: 400; white-space: normal; text-align: left; }
-.fc:hover .panel, .fc:focus-within .panel, .fc[data-open] .panel { display: block; }
+.fc:hover .panel, .fc:focus-within .panel, :host([data-open]) .panel { display: block; }
 .title { font-weight: 600; margin: 0 0 6px; overflow-wrap: anywhere; }
 .standing { margin: 0 0 6px; }
 dl { display: grid; grid-template-columns: auto 1fr; gap: 2px 10px; margin: 0 0 6px; }

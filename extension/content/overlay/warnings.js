@@ -48,7 +48,7 @@ export function describeWarning(warning, t, language) {
     case 'low_confidence':
       return t('warning_low_confidence', { reports: params.reports ?? 0 });
     case 'new_requester':
-      return t('warning_new_requester', { days: formatNumber(params.days, language) });
+      return Number(params.days) < 1 ? t('warning_new_requester_today') : t('warning_new_requester', { days: formatNumber(params.days, language) });
     case 'flagged':
       return t('warning_flagged', { reason: t(`flag_reason_${params.reason}`), count: params.count ?? 1 });
     default:
@@ -56,4 +56,5 @@ export function describeWarning(warning, t, language) {
   }
 }
 
-export const SEVERITY_ICONS = { info: 'ℹ', warn: '⚠', danger: '⛔' };
+// Glyphs every system font has (⛔ is missing from common Linux fonts).
+export const SEVERITY_ICONS = { info: 'ℹ', warn: '⚠', danger: '✖' };

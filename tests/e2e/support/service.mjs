@@ -61,6 +61,21 @@ export async function startService({ env = {} } = {}) {
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : null };
     },
+    /** Rows of a read-only SQL query on the service's SQLite file (what the database really holds). */
+    async query(sql, params = []) {
+      const script = 'import json, sqlite3, sys\n'
+        + 'connection = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)\n'
+        + 'print(json.dumps(connection.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall()))';
+      const output = await new Promise((ok, fail) => {
+        const reader = spawn(PYTHON, ['-c', script, db, sql, JSON.stringify(params)], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        reader.stdout.on('data', (chunk) => { out += chunk; });
+        reader.stderr.on('data', (chunk) => { err += chunk; });
+        reader.once('exit', (code) => (code === 0 ? ok(out) : fail(new Error(`query failed: ${err}`))));
+      });
+      return JSON.parse(output);
+    },
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
