@@ -36,17 +36,20 @@ function markRecords(records, kind, entries, verdict, error, now) {
 export async function syncOnce(deps, { force = false } = {}) {
   const { store, base, version, fetchImpl, now, random } = deps;
   const started = now();
-  const records = await store.get('timings', {});
-  const outbox = await store.get('outbox', []);
-  const batches = dueBatches(outbox, records, { now: started, force });
-  if (!batches.length) return { sent: 0 };
+  const due = async (kind) => {
+    const records = await store.get('timings', {});
+    const outbox = await store.get('outbox', []);
+    return dueBatches(outbox, records, { now: started, force }).filter((batch) => batch.kind === kind);
+  };
+  const firstBatches = [...await due('timing'), ...await due('outcome')];
+  if (!firstBatches.length) return { sent: 0 };
   const status = { last_attempt_at: started, service: base };
   let lastError = null;
   let sent = 0;
 
   const install = await ensureInstall({ store, base, version, fetchImpl, now });
   if (install.error) {
-    for (const batch of batches) {
+    for (const batch of firstBatches) {
       await store.update('outbox', (current) => settle(current, batch.entries, install.error, { now: now(), random }).outbox, []);
     }
     lastError = describe(install.error, now());
@@ -82,7 +85,10 @@ export async function syncOnce(deps, { force = false } = {}) {
     await store.update('timings', (current) => markRecords(current, kind, entries, verdict === 'reauth' ? 'retry' : verdict, error, now()), {});
   };
 
-  for (const batch of batches) await send(batch.kind, batch.entries);
+  // Timings first: an outcome becomes due once its timing is acknowledged, in this same run.
+  for (const kind of ['timing', 'outcome']) {
+    for (const batch of await due(kind)) await send(batch.kind, batch.entries);
+  }
   const finished = now();
   await recordStatus(store, { ...status, ...(sent ? { last_success_at: finished } : {}), last_error: lastError });
   return { sent, error: lastError };

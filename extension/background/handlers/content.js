@@ -11,6 +11,8 @@ import { beat, end, hint, startOrResume } from '../timings.js';
 import { housekeeping } from '../housekeeping.js';
 
 const HEALTH_EVERY_MS = 3600_000;
+const TITLES_KEPT = 2000;
+const titleKey = (platform, taskId) => `${platform}|${taskId}`;
 // Mirrors the service's default `near_threshold_ratio`: the colour band just above the threshold.
 export const NEAR_RATIO = '1.2';
 
@@ -39,6 +41,11 @@ export function contentHandlers(context) {
 
     async score({ listings }) {
       if (!Array.isArray(listings) || !listings.length) return { scores: [] };
+      // Titles never leave the browser, but the popup names a timed task by the title its listing showed.
+      const titles = listings.filter((listing) => typeof listing.title === 'string' && listing.title).map((listing) => [titleKey(listing.platform, listing.task_id), listing.title.slice(0, 300)]);
+      if (titles.length) {
+        await context.cacheStore.update('titles', (current) => Object.fromEntries([...Object.entries(current || {}), ...titles].slice(-TITLES_KEPT)), {});
+      }
       const settings = await context.settings();
       return scoreListings(await context.deps(), listings, settings.threshold);
     },
@@ -57,8 +64,10 @@ export function contentHandlers(context) {
       return { sent: answer.status >= 200 && answer.status < 300 };
     },
 
-    async 'timing.start'({ task, assignment_id: assignmentId }, sender) {
+    async 'timing.start'({ task: found, assignment_id: assignmentId }, sender) {
       const secret = await ensureSecret(context.store);
+      const titles = found?.title ? {} : await context.cacheStore.get('titles', {});
+      const task = found && !found.title ? { ...found, title: titles[titleKey(found.platform, found.task_id)] } : found;
       // The raw id stops here: only its keyed digest is stored or sent.
       const hash = typeof assignmentId === 'string' && assignmentId && task?.platform
         ? await assignmentHash(secret, task.platform, assignmentId)
