@@ -160,12 +160,14 @@ async def seed(community: Community, settings: Any, *, concurrency: int = 4,
         if saved["community"] != asdict(community):
             raise SystemExit(f"{progress} belongs to another community; delete it and the store to reseed")
         done = saved["batches_done"]
-    if done >= community.installs:
-        return
     store: Store = open_store(settings)
     await store.open()
     started, last_report = time.monotonic(), 0.0
     try:
+        # The progress file may outlive its store (a deleted file, an in-memory MongoDB stand-in).
+        done = min(done, await store.timing_count() // community.per_install)
+        if done >= community.installs:
+            return
         report(f"seeding {community.name}: {done}/{community.installs} install batches already stored")
         number = done
         while number < community.installs:

@@ -30,6 +30,9 @@ from .common import ROOT
 
 #: Bound on requests in flight in an open-loop run: past it the server is overloaded, stop.
 MAX_IN_FLIGHT = 2000
+#: After the schedule ends, requests still unanswered this long after are abandoned (counted as errors).
+GRACE_S = 15.0
+TIMEOUT = aiohttp.ClientTimeout(total=30)
 
 WRK_SCRIPT = r"""
 local bodies, i, token = {}, 0, nil
@@ -141,7 +144,7 @@ async def _closed_loop(url: str, bodies: list[bytes], token: str | None, *, conn
                        seconds: float) -> Throughput:
     headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
     done = errors = 0
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=connections)) as session:
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=connections), timeout=TIMEOUT) as session:
         stop = time.perf_counter() + seconds
 
         async def worker(offset: int) -> None:
@@ -180,7 +183,7 @@ async def _open_loop(url: str, bodies: list[bytes], token: str | None, *, rate: 
     errors = 0
     in_flight = 0
     overloaded = False
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=MAX_IN_FLIGHT)) as session:
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=MAX_IN_FLIGHT), timeout=TIMEOUT) as session:
 
         async def one(body: bytes, scheduled: float) -> None:
             nonlocal errors, in_flight
@@ -192,7 +195,7 @@ async def _open_loop(url: str, bodies: list[bytes], token: str | None, *, rate: 
                 errors += 1
             finally:
                 in_flight -= 1
-            latencies.append(loop.time() - scheduled)
+            latencies.append(loop.time() - scheduled)  # not reached when abandoned (cancelled)
 
         count = int(rate * seconds)
         start = loop.time() + 0.05
@@ -207,5 +210,11 @@ async def _open_loop(url: str, bodies: list[bytes], token: str | None, *, rate: 
                 break
             in_flight += 1
             pending.append(asyncio.create_task(one(bodies[n % len(bodies)], scheduled)))
-        await asyncio.gather(*pending)
+        if pending:
+            _, unfinished = await asyncio.wait(pending, timeout=GRACE_S)
+            for task in unfinished:  # bounded in time too: an overloaded server does not stall the bench
+                task.cancel()
+            await asyncio.gather(*unfinished, return_exceptions=True)
+            errors += len(unfinished)
+            overloaded = overloaded or bool(unfinished)
     return Latencies(rate, len(pending), errors, latencies, overloaded)
