@@ -175,7 +175,10 @@ async def seed(community: Community, settings: Any, *, concurrency: int = 4,
             chunk = range(number, min(number + concurrency, community.installs))
             await asyncio.gather(*(store.add_timings(*community.batch(n)) for n in chunk))
             number = chunk.stop
-            progress.write_text(json.dumps({"community": asdict(community), "batches_done": number}))
+            # Written aside then renamed: a run stopped mid-write never leaves a truncated progress file.
+            partial = progress.with_suffix(".tmp")
+            partial.write_text(json.dumps({"community": asdict(community), "batches_done": number}))
+            partial.replace(progress)
             elapsed = time.monotonic() - started
             if elapsed - last_report > 30 or number == community.installs:
                 last_report = elapsed
