@@ -81,7 +81,7 @@ function start(feature, url, hello, signal, captured) {
 }
 
 async function main() {
-  let hello = await worker.send('hello', { url: location.href });
+  let hello = await worker.send('hello', { url: window.location.href });
   if (!hello?.messages) return;
   let href = null;
   let controller = null;
@@ -91,8 +91,8 @@ async function main() {
   const captured = collectCaptures(window, { onCapture: () => queue() });
 
   const route = (force = false) => {
-    if (!force && location.href === href) return;
-    href = location.href;
+    if (!force && window.location.href === href) return;
+    href = window.location.href;
     controller?.abort();
     controller = new AbortController();
     const url = new URL(href);
@@ -107,7 +107,7 @@ async function main() {
   };
   // The observer's callback only queues; the work runs once per BATCH_MS at most.
   const queue = () => {
-    if (timer === null) timer = setTimeout(run, BATCH_MS);
+    if (timer === null) timer = window.setTimeout(run, BATCH_MS);
   };
   // Our own badges and reorderings are not news.
   const ours = (mutation) => {
@@ -117,11 +117,12 @@ async function main() {
   const observer = new MutationObserver((mutations) => {
     if (!mutations.every(ours)) queue();
   });
-  observer.observe(document.documentElement, { childList: true, subtree: true });
-  addEventListener('popstate', queue);
-  addEventListener('hashchange', queue);
+  // The document itself, not documentElement: at document_start the latter may not exist yet.
+  observer.observe(document, { childList: true, subtree: true });
+  window.addEventListener('popstate', queue);
+  window.addEventListener('hashchange', queue);
   // Back/forward cache: the page comes back with its old state; start over.
-  addEventListener('pageshow', (event) => {
+  window.addEventListener('pageshow', (event) => {
     if (event.persisted) {
       route(true);
       queue();
@@ -129,7 +130,7 @@ async function main() {
   });
   chrome.storage.onChanged.addListener(async (changes, area) => {
     if (area !== 'local' || !changes.settings) return;
-    hello = await worker.send('hello', { url: location.href }).catch(() => hello);
+    hello = await worker.send('hello', { url: window.location.href }).catch(() => hello);
     route(true);
     queue();
   });

@@ -38,7 +38,7 @@ export function translate(messages, key, params = {}) {
   }).replace(/\$\$/g, '$');
 }
 
-/** A translator bound to one catalogue: t('key', {param}). */
+/** A translator bound to one catalogue: `t(key, params)`. */
 export function translator(messages) {
   return (key, params) => translate(messages, key, params);
 }

@@ -32,12 +32,13 @@ export async function lintExtension(sourceDir) {
   return cmd.lint({ sourceDir, output: 'none', boring: true, selfHosted: false }, { shouldExitProgram: false });
 }
 
-export async function buildPackage() {
-  const staged = join(DIST, 'extension');
+/** Stages into `<dist>/extension` and zips it to `<dist>/fairclick-<version>.zip`; returns the zip's path. */
+export async function buildPackage(dist = DIST) {
+  const staged = join(dist, 'extension');
   await stageExtension(staged);
   const { cmd } = await import('web-ext');
   const { extensionPath } = await cmd.build(
-    { sourceDir: staged, artifactsDir: DIST, overwriteDest: true, filename: 'fairclick-{version}.zip' },
+    { sourceDir: staged, artifactsDir: dist, overwriteDest: true, filename: 'fairclick-{version}.zip' },
     { showReadyMessage: false },
   );
   return extensionPath;
