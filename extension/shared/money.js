@@ -39,18 +39,27 @@ export function scaleAmount(amount, ratio) {
   return fromUnits((toUnits(amount) * toUnits(String(ratio))) / SCALE);
 }
 
+// Building an Intl.NumberFormat costs far more than using one: a page of 100 badges formats
+// hundreds of amounts in a handful of currencies.
+const formats = new Map();
+
+function currencyFormat(language, currency, minimumFractionDigits) {
+  const key = `${language}|${currency}|${minimumFractionDigits}`;
+  if (!formats.has(key)) {
+    let format;
+    try {
+      format = new Intl.NumberFormat(language, { style: 'currency', currency, minimumFractionDigits, maximumFractionDigits: 2 });
+    } catch {
+      format = null; // an ISO code Intl does not know (e.g. a fund code)
+    }
+    formats.set(key, format);
+  }
+  return formats.get(key);
+}
+
 /** Display only: "7,20 £" in French, "£7.20" in English. */
 export function formatMoney(money, language, { compact = false } = {}) {
   const value = Number(money.amount);
-  try {
-    return new Intl.NumberFormat(language, {
-      style: 'currency',
-      currency: money.currency,
-      minimumFractionDigits: compact && Number.isInteger(value) ? 0 : 2,
-      maximumFractionDigits: 2,
-    }).format(value);
-  } catch {
-    // An ISO code Intl does not know (e.g. a fund code): show it plainly.
-    return `${value.toFixed(2)} ${money.currency}`;
-  }
+  const format = currencyFormat(language, money.currency, compact && Number.isInteger(value) ? 0 : 2);
+  return format ? format.format(value) : `${value.toFixed(2)} ${money.currency}`;
 }

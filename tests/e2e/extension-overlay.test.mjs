@@ -38,11 +38,12 @@ after(async () => {
   await service?.stop();
 });
 
-/** What each badge shows, read from its open shadow root: band, icon/word, hourly text, panel text. */
+/** What each badge shows, read from its open shadow root: band, icon/word, hourly text, and the panel a keyboard user opens. */
 async function badges(page) {
   return page.evaluate(() => [...document.querySelectorAll('li[data-testid^="study-"]')].map((card) => {
     const host = card.querySelector('fairclick-badge');
     const root = host?.shadowRoot;
+    root?.querySelector('.badge')?.focus();
     return {
       id: card.dataset.testid.slice('study-'.length),
       band: root?.querySelector('.fc')?.dataset.band ?? null,
@@ -79,6 +80,7 @@ test('badges show the hourly median the service computed, coloured and worded ag
   assert.notEqual(shown[3].band, null);
 
   // Hover: the panel gives the range and the basis in words.
+  await page.evaluate(() => document.activeElement?.blur());
   const first = page.locator('li[data-testid^="study-"]').first().locator('fairclick-badge');
   await first.hover();
   await page.screenshot({ path: `${ROOT}/test-results/extension-overlay-prolific.png`, fullPage: true });

@@ -68,8 +68,8 @@ export function applyBelowThreshold(placed, choice) {
 
 /**
  * Orders sibling blocks by hourly, best first, unknown last, keeping the page's order among
- * equals. Flex and grid containers get CSS `order` (the page's script keeps its DOM);
- * others are reordered in place, within the slots the blocks already occupy.
+ * equals, within the slots the blocks already occupy (headers and other rows stay put).
+ * DOM order, not CSS `order`: reading the container's display would force a style pass.
  */
 export function sortByHourly(placed, document) {
   const groups = new Map();
@@ -79,15 +79,10 @@ export function sortByHourly(placed, document) {
     if (!groups.has(parent)) groups.set(parent, []);
     groups.get(parent).push(entry);
   }
-  for (const [parent, entries] of groups) {
+  for (const entries of groups.values()) {
     if (entries.length < 2) continue;
     const inPage = [...entries].sort((a, b) => (a.block.compareDocumentPosition(b.block) & 4 ? -1 : 1));
     const sorted = [...inPage].sort((a, b) => b.rank - a.rank);
-    const display = document.defaultView.getComputedStyle(parent).display;
-    if (/flex|grid/.test(display)) {
-      sorted.forEach((entry, index) => setStyle(entry.block, 'order', String(index)));
-      continue;
-    }
     if (sorted.every((entry, index) => entry === inPage[index])) continue;
     const slots = inPage.map((entry) => {
       const marker = document.createComment('');
@@ -96,9 +91,4 @@ export function sortByHourly(placed, document) {
     });
     sorted.forEach((entry, index) => slots[index].replaceWith(entry.block));
   }
-}
-
-/** Undoes `order` set by sortByHourly (DOM moves stay: the page's own order is gone with them). */
-export function clearSort(placed) {
-  for (const { block } of placed) restoreStyle(block, 'order');
 }

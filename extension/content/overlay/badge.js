@@ -11,6 +11,7 @@ export const BAND_ICONS = { below: '▼', near: '≈', above: '▲', unknown: '?
 
 // Open shadow roots: page CSS still cannot reach in, and tests and assistive tools can.
 const roots = new WeakMap();
+const views = new WeakMap();
 export const shadowOf = (host) => roots.get(host);
 
 function element(document, tag, className, text) {
@@ -72,10 +73,16 @@ export function createBadge(document, view, { signal }) {
   applyStyle(root, document);
   const wrapper = element(document, 'span', 'fc');
   root.append(wrapper);
+  // The panel is built when first wanted: most badges are never opened, and building 100
+  // panels up front would double the time a page of listings takes to annotate.
+  const open = () => ensurePanel(host);
+  host.addEventListener('pointerenter', open, { signal });
+  host.addEventListener('focusin', open, { signal });
   // Our clicks must not reach the page: a listing row's own click handler would open the task.
   host.addEventListener('click', (event) => {
     event.stopPropagation();
     event.preventDefault();
+    ensurePanel(host);
     host.toggleAttribute('data-open');
   }, { signal });
   host.addEventListener('keydown', (event) => {
@@ -99,9 +106,22 @@ export function renderBadge(host, view) {
   const icon = element(document, 'span', 'icon', BAND_ICONS[view.bandName]);
   icon.setAttribute('aria-hidden', 'true');
   button.append(icon, element(document, 'span', 'hourly', view.score?.hourly ? t(view, 'per_hour', { amount: hourly }) : '?'), element(document, 'span', 'word', t(view, `badge_word_${view.bandName}`)));
-  wrapper.replaceChildren(button, panelContent(document, view));
+  wrapper.replaceChildren(button);
+  views.set(host, view);
+  // A badge redrawn while its panel was open keeps it open with the new figures.
+  if (host.matches(':hover, :focus-within') || host.hasAttribute('data-open')) ensurePanel(host);
   host.dataset.band = view.bandName;
   host.dataset.taskId = view.listing.task_id;
 }
 
 const t = (view, key, params) => view.t(key, params);
+
+/** The badge's panel (range, reports, basis, effective hourly, warnings), built on first use. */
+export function ensurePanel(host) {
+  const root = roots.get(host);
+  const existing = root?.querySelector('.panel');
+  if (existing || !root) return existing ?? null;
+  const panel = panelContent(host.ownerDocument, views.get(host));
+  root.querySelector('.fc').append(panel);
+  return panel;
+}

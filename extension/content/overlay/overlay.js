@@ -1,7 +1,7 @@
 // The overlay on one list page: a badge next to each listing's anchor, kept in step with
 // the page's re-renders, and the worker's display choices applied to the listing blocks.
 
-import { applyBelowThreshold, clearSort, listingBlocks, sortByHourly } from './arrange.js';
+import { applyBelowThreshold, listingBlocks, sortByHourly } from './arrange.js';
 import { HOST_TAG, createBadge, renderBadge } from './badge.js';
 import { band, hourlyRank } from './classify.js';
 
@@ -25,7 +25,6 @@ export function createOverlay({ document, t, language, settings, signal }) {
   function restore(blocks) {
     const untouched = [...blocks].map((block) => ({ block, bandName: 'unknown' }));
     applyBelowThreshold(untouched, 'show');
-    clearSort(untouched);
   }
 
   function arrange() {
@@ -42,7 +41,6 @@ export function createOverlay({ document, t, language, settings, signal }) {
     styled = current;
     applyBelowThreshold(arranged, settings.belowThreshold);
     if (settings.sortByHourly) sortByHourly(arranged, document);
-    else clearSort(arranged);
   }
 
   return {

@@ -13,12 +13,19 @@ export function formatDuration(seconds, t) {
   return rest ? t('unit_hours_minutes', { hours, minutes: String(rest).padStart(2, '0') }) : t('unit_hours', { count: hours });
 }
 
+const formats = new Map();
+function numberFormat(language, options) {
+  const key = `${language}|${JSON.stringify(options)}`;
+  if (!formats.has(key)) formats.set(key, new Intl.NumberFormat(language, options));
+  return formats.get(key);
+}
+
 export function formatShare(rate, language) {
-  return new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 0 }).format(Number(rate) || 0);
+  return numberFormat(language, { style: 'percent', maximumFractionDigits: 0 }).format(Number(rate) || 0);
 }
 
 function formatNumber(value, language) {
-  return new Intl.NumberFormat(language, { maximumFractionDigits: 1 }).format(Number(value) || 0);
+  return numberFormat(language, { maximumFractionDigits: 1 }).format(Number(value) || 0);
 }
 
 /** {code, severity, params} -> one translated sentence. */

@@ -29,9 +29,17 @@ function listPage(titles) {
   return { window, entries };
 }
 
+/** Focuses the badge as a keyboard user would (Tab): its panel is built on first focus or hover. */
+function focusBadge(host) {
+  const { FocusEvent } = host.ownerDocument.defaultView;
+  shadowOf(host).querySelector('.badge').dispatchEvent(new FocusEvent('focusin', { bubbles: true, composed: true }));
+}
+
 function badgeView(anchor) {
   const host = anchor.querySelector('fairclick-badge') ?? anchor.nextElementSibling;
   const root = shadowOf(host);
+  assert.equal(root.querySelector('.panel'), null, 'no panel before the worker looks');
+  focusBadge(host);
   return {
     band: root.querySelector('.fc').dataset.band,
     icon: root.querySelector('.icon').textContent,
