@@ -13,7 +13,7 @@ async function currentTab() {
   return tab ?? null;
 }
 
-function siteSection(document, tab, state, { t, refresh }) {
+async function siteSection(document, tab, state, { t, refresh }) {
   const status = document.getElementById('site-status');
   const actions = document.getElementById('site-actions');
   actions.replaceChildren();
@@ -30,6 +30,16 @@ function siteSection(document, tab, state, { t, refresh }) {
     actions.append(node);
   };
   if (adapter) {
+    // Firefox lets the worker withdraw a listed site's access: offer to give it back.
+    const allowed = await chrome.permissions.contains({ origins: adapter.matches });
+    if (!allowed) {
+      status.textContent = t('site_platform_needs_permission', { platform: adapter.platform });
+      button('action_allow_site', async () => {
+        if (await chrome.permissions.request({ origins: adapter.matches })) await chrome.tabs.reload(tab.id);
+        refresh();
+      });
+      return;
+    }
     const on = state.settings.platforms[adapter.platform] !== false;
     status.textContent = t(on ? 'site_platform_on' : 'site_platform_off', { platform: adapter.platform });
     button(on ? 'action_platform_off' : 'action_platform_on', async () => {
@@ -65,7 +75,7 @@ async function render(document, tab) {
   const state = await send('state');
   const { t, language } = await localize(document, state.settings);
   const refresh = () => render(document, tab);
-  siteSection(document, tab, state, { t, refresh });
+  await siteSection(document, tab, state, { t, refresh });
 
   const waiting = state.records.filter((record) => ['running', 'ended', 'parked'].includes(record.state));
   document.getElementById('now-empty').hidden = waiting.length > 0;

@@ -53,7 +53,7 @@ test('every key the extension uses exists', () => {
     state_: ['running', 'paused', 'ended', 'needs_answer', 'queued', 'synced', 'parked'],
     scope_: ['task', 'requester'],
     flag_reason_: ['scam', 'phishing', 'personal_data', 'unpaid_screen_out', 'broken'],
-    action_: ['pause', 'resume', 'end', 'save', 'discard', 'platform_on', 'platform_off', 'generic_on', 'generic_off'],
+    action_: ['pause', 'resume', 'end', 'save', 'discard', 'platform_on', 'platform_off', 'generic_on', 'generic_off', 'allow_site'],
     site_: ['platform_on', 'platform_off', 'generic_on', 'generic_off'],
   };
   for (const [prefix, values] of Object.entries(families)) values.forEach((value) => used.add(`${prefix}${value}`));
