@@ -58,7 +58,8 @@ test('the detector stays off until the worker turns it on for the site, then ann
   const settings = await browser.storage('settings');
   assert.deepEqual(settings.genericSites, ['http://127.0.0.1']);
 
-  // A listing page that no adapter knows stays unannotated on any other site.
+  // The panel speaks the worker's language (French here), opened from the keyboard.
+  await later.evaluate(() => document.querySelector('fairclick-badge').shadowRoot.querySelector('.badge').focus());
   const panel = await later.evaluate(() => document.querySelector('fairclick-badge').shadowRoot.querySelector('.panel').textContent);
   assert.match(panel, /Calculé d'après/);
 });
