@@ -32,7 +32,7 @@ schemas: $(STAMP)
 	$(BIN)/python -m shared_schema
 
 lint-extension: node_modules/.installed
-	npx web-ext lint --source-dir dist/extension
+	node extension/tools/package.mjs --lint
 
 package: node_modules/.installed
 	node extension/tools/package.mjs
