@@ -4,6 +4,8 @@
 import { createOverlay } from './overlay/overlay.js';
 
 const RETRY_FAILED_MS = 60_000;
+// As long as the worker caches a score: a tab left open shows fresh figures after that.
+const KNOWN_FOR_MS = 5 * 60_000;
 // How long a page may take to show its first listing before the adapter is reported as
 // matching the page but finding nothing.
 export const HEALTH_AFTER_MS = 15_000;
@@ -24,7 +26,7 @@ function usable(entry) {
  */
 export function watchListings({ document, read, worker, t, language, settings, signal, now, health }) {
   const overlay = createOverlay({ document, t, language, settings, signal });
-  const known = new Map(); // scoreKey -> {score, at} for this page's lifetime
+  const known = new Map(); // scoreKey -> {score, at}
   const failed = new Map(); // scoreKey -> time of the failed request
   const started = now();
   let inFlight = false;
@@ -56,8 +58,9 @@ export function watchListings({ document, read, worker, t, language, settings, s
     for (const entry of entries) {
       const key = scoreKey(entry.listing);
       const hasBadge = overlay.has(entry.anchor);
-      if (known.has(key)) {
-        if (!hasBadge || overlay.scoreOf(entry.anchor) !== known.get(key)) redraw.push([entry, known.get(key)]);
+      const remembered = known.get(key);
+      if (remembered && now() - remembered.at < KNOWN_FOR_MS) {
+        if (!hasBadge || overlay.scoreOf(entry.anchor) !== remembered.score) redraw.push([entry, remembered.score]);
       } else if (failed.has(key) && now() - failed.get(key) < RETRY_FAILED_MS) {
         if (!hasBadge) redraw.push([entry, null]);
       } else {
@@ -77,7 +80,7 @@ export function watchListings({ document, read, worker, t, language, settings, s
       ask.forEach((entry, index) => {
         const key = scoreKey(entry.listing);
         if (scores[index]) {
-          known.set(key, scores[index]);
+          known.set(key, { score: scores[index], at: now() });
           failed.delete(key);
         } else {
           failed.set(key, now());

@@ -87,6 +87,7 @@ async function main() {
   let controller = null;
   let batch = null;
   let timer = null;
+  let kind = null;
   // JSON the page's own scripts received (MAIN-world relay); adapters read it as context.captured.
   const captured = collectCaptures(window, { onCapture: () => queue() });
 
@@ -97,6 +98,7 @@ async function main() {
     controller = new AbortController();
     const url = new URL(href);
     const feature = featureFor(url, hello);
+    kind = feature?.kind ?? null;
     batch = feature ? start(feature, url, hello, controller.signal, captured) : null;
   };
 
@@ -128,8 +130,10 @@ async function main() {
       queue();
     }
   });
+  // New settings (threshold, display choices, language) redraw a list page at once. A task
+  // page keeps its clock running: restarting it would end and reopen the timing.
   chrome.storage.onChanged.addListener(async (changes, area) => {
-    if (area !== 'local' || !changes.settings) return;
+    if (area !== 'local' || !changes.settings || kind === 'task') return;
     hello = await worker.send('hello', { url: window.location.href }).catch(() => hello);
     route(true);
     queue();

@@ -28,7 +28,7 @@ const flush = () => new Promise((ok) => setImmediate(ok));
 const scoreRequests = () => messages.filter((message) => message.type === 'score');
 
 before(async () => {
-  mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+  mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: Date.UTC(2026, 10, 20, 9) });
   window = page('<!doctype html><html><body><ul id="studies"></ul></body></html>', 'https://app.prolific.com/studies');
   Object.assign(globalThis, { window, document: window.document, MutationObserver: window.MutationObserver, AbortController: window.AbortController });
   globalThis.chrome = {
@@ -93,6 +93,17 @@ test('a re-render of known cards redraws their badges from the page\'s cache, wi
   await flush();
   assert.equal(scoreRequests().length, 2);
   assert.equal(window.document.querySelectorAll('fairclick-badge').length, 2);
+});
+
+test('five minutes later the figures are asked for again, so an open tab does not show stale ones', async () => {
+  mock.timers.tick(5 * 60_000);
+  const list = window.document.getElementById('studies');
+  list.replaceChildren(card('aaa1', 'First'), card('aaa2', 'Second'));
+  await flush();
+  mock.timers.tick(120);
+  await flush();
+  assert.equal(scoreRequests().length, 3);
+  assert.deepEqual(scoreRequests()[2].listings.map((listing) => listing.task_id), ['aaa1', 'aaa2']);
 });
 
 test('navigating inside the app to a page that is not a list removes the overlay', async () => {
