@@ -11,8 +11,9 @@ export const SCORE_TTL_MS = 5 * 60_000;
 const CACHE_KEY = 'scores';
 const CACHE_LIMIT = 4000;
 
-export function cacheKey(listing, threshold) {
+export function cacheKey(listing, threshold, base = '') {
   return JSON.stringify([
+    base,
     listing.platform, listing.task_id, listing.reward.amount, listing.reward.currency,
     listing.advertised_duration_s ?? null, listing.time_allotted_s ?? null,
     threshold ? `${threshold.amount} ${threshold.currency}` : null,
@@ -33,7 +34,7 @@ export async function scoreListings(deps, listings, threshold) {
   const { store, cacheStore, base, version, fetchImpl, now } = deps;
   const started = now();
   const cache = await cacheStore.get(CACHE_KEY, {});
-  const keys = listings.map((listing) => cacheKey(listing, threshold));
+  const keys = listings.map((listing) => cacheKey(listing, threshold, base));
   const found = new Map();
   const missing = new Map();
   keys.forEach((key, index) => {
