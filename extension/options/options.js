@@ -12,9 +12,14 @@ const $ = (id) => document.getElementById(id);
 let t = (key) => key;
 let language = 'en';
 
+function say(messageId, error) {
+  $(messageId).textContent = error ? errorText(error, t) : t('saved');
+  $(messageId).toggleAttribute('data-error', Boolean(error));
+}
+
 async function update(patch, messageId) {
   const reply = await send('settings.update', { patch });
-  if (messageId) $(messageId).textContent = reply.error ? errorText(reply.error, t) : t('saved');
+  if (messageId) say(messageId, reply.error);
   if (!reply.error) await render();
   return reply;
 }
@@ -83,14 +88,14 @@ $('threshold-form').addEventListener('submit', async (event) => {
   const amount = normalizeAmount($('threshold-amount').value);
   const currency = $('threshold-currency').value.trim().toUpperCase();
   if (!amount) {
-    $('threshold-message').textContent = t('error_threshold_amount');
+    say('threshold-message', { code: 'error_threshold_amount' });
     return;
   }
   await update({ threshold: { amount, currency, origin: 'worker' } }, 'threshold-message');
 });
 $('threshold-default').addEventListener('click', async () => {
   const reply = await send('threshold.default');
-  $('threshold-message').textContent = reply.error ? errorText(reply.error, t) : t('saved');
+  say('threshold-message', reply.error);
   await render();
 });
 $('below-threshold').addEventListener('change', (event) => update({ belowThreshold: event.target.value }));
@@ -104,13 +109,13 @@ $('service-form').addEventListener('submit', async (event) => {
   let pattern;
   try { pattern = originPattern(url); } catch { pattern = null; }
   if (!pattern) {
-    $('service-message').textContent = t('error_service_url');
+    say('service-message', { code: 'error_service_url' });
     return;
   }
   // Loopback is granted at install; any other service needs the worker's yes, asked in this click.
   if (originPattern(url) !== originPattern(DEFAULT_SERVICE_URL) && !(await chrome.permissions.contains({ origins: [pattern] }))) {
     if (!(await chrome.permissions.request({ origins: [pattern] }))) {
-      $('service-message').textContent = t('error_service_permission');
+      say('service-message', { code: 'error_service_permission' });
       return;
     }
   }

@@ -22,7 +22,7 @@ export function recordCard(document, record, { t, language, onChange }) {
   card.append(heading, facts);
   if (record.outcome) card.append(element(document, 'p', { className: 'outcome', text: t('record_outcome', { outcome: t(`outcome_${record.outcome}`) }) }));
   if (record.error) card.append(element(document, 'p', { className: 'error', text: t('record_error', { status: record.error.status, message: record.error.message || record.error.code }) }));
-  const message = element(document, 'p', { className: 'message', attrs: { role: 'status' } });
+  const message = element(document, 'p', { className: 'message', attrs: { role: 'status', 'data-error': '' } });
   const act = async (type, body) => {
     const reply = await send(type, { id: record.id, ...body });
     if (reply.error) message.textContent = errorText(reply.error, t);
