@@ -35,10 +35,14 @@ async function records() {
 }
 
 test('a timing survives a refusal, a stopped worker and a lost acknowledgement, and is stored once', async () => {
+  // The worker sees the study in the list, then starts it.
   const task = await browser.context.newPage();
+  await task.goto('https://app.prolific.com/studies');
+  await eventually(() => task.locator('fairclick-badge').count(), { what: 'the study\'s badge' });
   await task.goto(`https://app.prolific.com/studies/${STUDY.id}`);
   const running = await eventually(async () => (await records()).find((record) => record.state === 'running' && record.assignment_hash), { what: 'a running timing' });
   assert.equal(running.task_id, STUDY.id);
+  assert.equal(running.title, STUDY.name, 'named in the popup by the title its listing showed');
   assert.match(running.assignment_hash, /^[0-9a-f]{64}$/);
   await task.mouse.move(200, 200);
   await task.keyboard.press('Tab');
