@@ -54,7 +54,7 @@ const scores = Array.from({ length: ${LISTINGS} }, (_, index) => ({
 window.measure = (settings) => {
   const entries = cards();
   document.body.getBoundingClientRect();
-  const overlay = createOverlay({ document, t, language: 'en', settings: { threshold: { amount: '10.00', currency: 'GBP' }, nearRatio: '1.2', ...settings }, signal: new AbortController().signal });
+  const overlay = createOverlay({ document, t, language: 'en', settings: { threshold: { amount: '10.00', currency: 'GBP' }, ...settings }, signal: new AbortController().signal });
   const start = performance.now();
   overlay.annotate(entries, scores);
   const built = performance.now();

@@ -13,8 +13,6 @@ import { housekeeping } from '../housekeeping.js';
 const HEALTH_EVERY_MS = 3600_000;
 const TITLES_KEPT = 2000;
 const titleKey = (platform, taskId) => `${platform}|${taskId}`;
-// Mirrors the service's default `near_threshold_ratio`: the colour band just above the threshold.
-export const NEAR_RATIO = '1.2';
 
 export function contentHandlers(context) {
   const newId = () => crypto.randomUUID();
@@ -30,7 +28,6 @@ export function contentHandlers(context) {
         generic: Boolean(site && settings.genericSites.includes(site)),
         settings: {
           threshold: settings.threshold ? { amount: settings.threshold.amount, currency: settings.threshold.currency } : null,
-          nearRatio: NEAR_RATIO,
           belowThreshold: settings.belowThreshold,
           sortByHourly: settings.sortByHourly,
           idleSeconds: settings.idleSeconds,

@@ -1,21 +1,18 @@
-// Where a task's hourly median stands against the worker's threshold: 'below', 'near'
-// (under threshold x near ratio), 'above', or 'unknown' when nothing is measured yet.
+// Where a task's hourly median stands against the worker's threshold: 'below', 'near',
+// 'above', or 'unknown' when nothing is measured yet. The service decides (its
+// `below_threshold` warning, with `level` below or near, uses its own near ratio and
+// currency rates: one source of truth); the threshold is compared here only when the
+// service could not (no rate for the currency) and the currencies match.
 
-import { compareAmounts, scaleAmount } from '../../shared/money.js';
+import { compareAmounts } from '../../shared/money.js';
 
 export const BANDS = ['below', 'near', 'above', 'unknown'];
 
-export function band(score, threshold, nearRatio = '1.2') {
+export function band(score, threshold) {
   if (!score?.hourly) return 'unknown';
-  const { median, currency } = score.hourly;
-  if (threshold && threshold.currency === currency) {
-    if (compareAmounts(median, threshold.amount) < 0) return 'below';
-    if (compareAmounts(median, scaleAmount(threshold.amount, nearRatio)) < 0) return 'near';
-    return 'above';
-  }
-  // Another currency: the service converted the threshold and said where the task stands.
   const warning = (score.warnings || []).find((item) => item.code === 'below_threshold');
   if (warning) return warning.params?.level === 'near' ? 'near' : 'below';
+  if (threshold && threshold.currency === score.hourly.currency && compareAmounts(score.hourly.median, threshold.amount) < 0) return 'below';
   return 'above';
 }
 

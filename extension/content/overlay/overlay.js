@@ -17,7 +17,7 @@ export function isOverlayNode(node) {
   return node.nodeType === 8 || (node.nodeType === 1 && node.localName === HOST_TAG);
 }
 
-/** options: {document, t, language, settings: {threshold, nearRatio, belowThreshold, sortByHourly}, signal} */
+/** options: {document, t, language, settings: {threshold, belowThreshold, sortByHourly}, signal} */
 export function createOverlay({ document, t, language, settings, signal }) {
   const placed = new Map(); // anchor -> {host, listing, score, bandName, block?}
   let styled = new Set(); // blocks whose inline style we changed
@@ -56,7 +56,7 @@ export function createOverlay({ document, t, language, settings, signal }) {
       entries.forEach(({ listing, anchor, block }, index) => {
         const ownBlock = block?.nodeType === 1 && block.contains(anchor) ? block : null;
         const score = scores[index] ?? null;
-        const bandName = band(score, settings.threshold, settings.nearRatio);
+        const bandName = band(score, settings.threshold);
         const view = { listing, score, bandName, t, language };
         const known = placed.get(anchor);
         if (known) {

@@ -36,7 +36,7 @@ before(async () => {
       async sendMessage(message) {
         messages.push(message);
         if (message.type === 'hello') {
-          return { language: 'en', messages: catalogue('en'), generic: false, settings: { threshold: { amount: '10.00', currency: 'GBP' }, nearRatio: '1.2', belowThreshold: 'show', sortByHourly: false, idleSeconds: 60, platforms: {} } };
+          return { language: 'en', messages: catalogue('en'), generic: false, settings: { threshold: { amount: '10.00', currency: 'GBP' }, belowThreshold: 'show', sortByHourly: false, idleSeconds: 60, platforms: {} } };
         }
         if (message.type === 'score') {
           return { scores: message.listings.map((listing) => ({ task_id: listing.task_id, hourly: { median: '9.00', low: '8.00', high: '10.00', currency: 'GBP' }, duration_s: null, basis: 'advertised', reports: 0, warnings: [] })) };

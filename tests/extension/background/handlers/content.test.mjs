@@ -33,7 +33,7 @@ test('hello gives the page its language, catalogue and settings; the browser lan
   assert.equal(hello.language, 'fr');
   assert.match(hello.messages.band_below.message, /Sous votre seuil/);
   assert.equal(hello.generic, false);
-  assert.deepEqual(Object.keys(hello.settings).sort(), ['belowThreshold', 'idleSeconds', 'nearRatio', 'platforms', 'sortByHourly', 'threshold']);
+  assert.deepEqual(Object.keys(hello.settings).sort(), ['belowThreshold', 'idleSeconds', 'platforms', 'sortByHourly', 'threshold']);
 });
 
 test('a task page is timed: the raw assignment id is hashed, never stored; the title comes from the listing seen', async () => {

@@ -7,8 +7,14 @@ import { shadowOf } from '../../../../extension/content/overlay/badge.js';
 import { page, t } from '../../support/dom.mjs';
 
 const THRESHOLD = { amount: '10.00', currency: 'GBP' };
-const settings = (changes = {}) => ({ threshold: THRESHOLD, nearRatio: '1.2', belowThreshold: 'show', sortByHourly: false, ...changes });
+const settings = (changes = {}) => ({ threshold: THRESHOLD, belowThreshold: 'show', sortByHourly: false, ...changes });
 const hourly = (median, low = '5.00', high = '20.00') => ({ median, low, high, currency: 'GBP' });
+// As the service answers: its `below_threshold` warning says below or near (its own near ratio).
+function standing(median) {
+  if (median === null) return [];
+  const level = Number(median) < 10 ? 'below' : Number(median) < 12 ? 'near' : null;
+  return level ? [{ code: 'below_threshold', severity: level === 'below' ? 'danger' : 'warn', params: { hourly: median, threshold: '10.00', currency: 'GBP', level } }] : [];
+}
 const score = (taskId, median, changes = {}) => ({
   task_id: taskId,
   hourly: median === null ? null : hourly(median),
@@ -16,7 +22,7 @@ const score = (taskId, median, changes = {}) => ({
   duration_s: median === null ? null : { median: 480, low: 360, high: 720 },
   basis: median === null ? 'none' : 'task',
   reports: median === null ? 0 : 6,
-  warnings: [],
+  warnings: standing(median),
   ...changes,
 });
 
@@ -72,6 +78,13 @@ test('each badge shows the hourly median and its standing as a colour band, an i
   assert.match(views[3].panel, /Based onnothing yet/);
   // A badge sits beside the title, not inside it: the title's own link and text stay intact.
   assert.equal(entries[0].anchor.textContent, 'Below');
+});
+
+test('without the service\'s verdict (no rate for the currency) the threshold is compared here, in the same currency only', () => {
+  const { window, entries } = listPage(['Same currency', 'Other currency']);
+  const overlay = createOverlay({ document: window.document, t: t('en'), language: 'en', settings: settings(), signal: new window.AbortController().signal });
+  overlay.annotate(entries, [score('task-0', '7.00', { warnings: [] }), score('task-1', '7.00', { warnings: [], hourly: { median: '7.00', low: '5.00', high: '9.00', currency: 'XAF' } })]);
+  assert.deepEqual(entries.map(({ anchor }) => anchor.querySelector('fairclick-badge').dataset.band), ['below', 'above']);
 });
 
 test('warnings are worded in the worker\'s language with their parameters', () => {
