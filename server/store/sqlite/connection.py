@@ -33,6 +33,12 @@ def is_unusable(error: BaseException) -> bool:
     return isinstance(error, sqlite3.OperationalError)
 
 
+def is_busy(error: BaseException) -> bool:
+    """Another connection holds the lock: the database and this connection are fine, only busy."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and (code & 0xFF) in {5, 6}
+
+
 def unavailable(error: BaseException) -> StoreUnavailable:
     return StoreUnavailable(f"SQLite store unavailable: {error}")
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ..protocol import StoreUnavailable
-from .connection import is_unusable, unavailable
+from .connection import is_busy, is_unusable, unavailable
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +105,7 @@ class Writer:
     # --- the writer thread --------------------------------------------------------------------
 
     def _run(self) -> None:
+        conn: sqlite3.Connection | None
         try:
             conn = self._connect()
         except BaseException as error:  # noqa: BLE001 - handed to start()'s caller
@@ -115,15 +116,31 @@ class Writer:
         try:
             while True:
                 first = self._queue.get()
-                if first is _STOP or self._transaction(conn, first):
+                if first is _STOP:
+                    break
+                if conn is None:  # the last transaction broke the connection: a fresh one, once the file is back
+                    try:
+                        conn = self._connect()
+                    except BaseException as error:  # noqa: BLE001 - the caller hears 503 and retries
+                        _settle(first, (False, error if isinstance(error, StoreUnavailable) else unavailable(error)))
+                        continue
+                stop, broken = self._transaction(conn, first)
+                if broken:
+                    conn.close()
+                    conn = None
+                if stop:
                     break
         finally:
-            conn.close()
+            if conn is not None:
+                conn.close()
             self._fail_queued()
 
-    def _transaction(self, conn: sqlite3.Connection, first: _Pending) -> bool:
-        """Run `first` and the jobs queued behind it in one transaction; True when told to stop."""
-        group, outcomes, stop = [first], [], False
+    def _transaction(self, conn: sqlite3.Connection, first: _Pending) -> tuple[bool, bool]:
+        """Run `first` and the jobs queued behind it in one transaction.
+
+        Returns (told to stop, connection broken).
+        """
+        group, outcomes, stop, broken = [first], [], False, False
         try:
             conn.execute("BEGIN IMMEDIATE")
             began = time.monotonic()
@@ -147,11 +164,13 @@ class Writer:
             failure = error if isinstance(error, StoreUnavailable) else unavailable(error)
             if not is_unusable(error) and not isinstance(error, StoreUnavailable):
                 log.exception("SQLite write transaction failed")
+            # Another process holding the lock leaves the connection sound; any other failure may not have.
+            broken = not is_busy(error)
             # Nothing of the group is stored: jobs that had succeeded fail too (their callers retry).
             outcomes = [(False, failure)] * len(group)
         for pending, outcome in zip(group, outcomes, strict=True):
             _settle(pending, outcome)
-        return stop
+        return stop, broken
 
     @staticmethod
     def _run_job(conn: sqlite3.Connection, job: Job[Any]) -> tuple[bool, Any]:

@@ -117,3 +117,14 @@ async def test_concurrent_batches_from_many_installs_all_count(tmp_path: Path) -
     assert all((r.accepted, r.duplicates) == (2, 0) for r in results)
     assert (task.reports, task.attempts) == (40, 40)
     assert platform is not None and (platform.tasks, platform.reports) == (41, 80)
+
+
+async def test_the_writer_reconnects_after_its_connection_broke(writer: Writer, tmp_path: Path) -> None:
+    def breaks_the_connection(conn: sqlite3.Connection) -> None:
+        conn.close()  # as if the file had gone away under it
+
+    with pytest.raises(StoreUnavailable):
+        await writer.submit(breaks_the_connection)
+
+    assert await writer.submit(_insert("after")) == 1
+    assert _done(tmp_path / "w.sqlite3") == {"after"}
