@@ -21,9 +21,10 @@ async function firstRun() {
   const settings = await context.settings();
   if (!settings.threshold) {
     // The service may not be reachable yet; the options page offers the same later.
-    await fromPages['threshold.default']().catch(() => null);
+    await fromPages['threshold.default']({ onlyIfUnset: true }).catch(() => null);
   }
   await housekeeping(context).catch(() => null);
+  await context.store.set('firstRunDone', true);
 }
 
 chrome.runtime.onInstalled.addListener(() => {

@@ -125,13 +125,14 @@ export function pageHandlers(context) {
     },
 
     /** Threshold back to the legal minimum wage of the browser's locale. */
-    async 'threshold.default'() {
+    /** `onlyIfUnset`: the first run's default must never replace a threshold the worker chose meanwhile. */
+    async 'threshold.default'({ onlyIfUnset = false } = {}) {
       const table = await handlers['minimum-wages']();
       if (table.error) return table;
       const locales = [context.chrome.i18n.getUILanguage(), ...(globalThis.navigator?.languages || [])];
       const threshold = defaultThreshold(table.minimum_wages, locales);
       if (!threshold) return { error: { code: 'error_no_minimum_wage' } };
-      const settings = await context.updateSettings((current) => ({ ...current, threshold }));
+      const settings = await context.updateSettings((current) => (onlyIfUnset && current.threshold ? current : { ...current, threshold }));
       return { settings };
     },
 

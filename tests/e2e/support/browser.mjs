@@ -27,6 +27,12 @@ export async function launchWithExtension() {
   });
   let worker = context.serviceWorkers()[0] ?? await context.waitForEvent('serviceworker');
   const extensionId = new URL(worker.url()).host;
+  // The first run writes settings (the default threshold) after a network round trip; a test
+  // that configured the extension before it ends could have its change overwritten.
+  for (let attempt = 0; !(await worker.evaluate(async () => (await chrome.storage.local.get('firstRunDone')).firstRunDone)); attempt += 1) {
+    if (attempt > 200) throw new Error('the extension\'s first run did not finish');
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
   // The browser stops an idle worker and starts a new one on the next event: follow it.
   context.on('serviceworker', (started) => { worker = started; });
   return {

@@ -75,3 +75,13 @@ test('the default threshold is the minimum wage of the browser\'s country, from 
   const france = WAGES.find((row) => row.country === 'FR');
   assert.deepEqual([settings.threshold.amount, settings.threshold.currency, settings.threshold.source], [france.amount, 'EUR', france.source]);
 });
+
+test('the first run\'s default never replaces a threshold the worker chose meanwhile', async () => {
+  const { handlers } = setup();
+  await handlers['settings.update']({ patch: { threshold: { amount: '15.00', currency: 'EUR', origin: 'worker' } } });
+  const { settings } = await handlers['threshold.default']({ onlyIfUnset: true });
+  assert.deepEqual([settings.threshold.amount, settings.threshold.origin], ['15.00', 'worker']);
+  // Asked for explicitly (the options page's button), the minimum wage does replace it.
+  const replaced = await handlers['threshold.default']();
+  assert.equal(replaced.settings.threshold.origin, 'minimum_wage');
+});
