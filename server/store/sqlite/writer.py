@@ -188,11 +188,11 @@ class Writer:
 
     @staticmethod
     def _rollback(conn: sqlite3.Connection) -> None:
-        if conn.in_transaction:
-            try:
+        try:
+            if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                log.warning("SQLite rollback failed", exc_info=True)
+        except sqlite3.Error:  # a closed or broken connection: the transaction died with it
+            log.warning("SQLite rollback failed", exc_info=True)
 
     def _fail_queued(self) -> None:
         with self._gate:
