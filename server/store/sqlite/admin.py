@@ -50,7 +50,7 @@ def flag_counts(conn: sqlite3.Connection, keys: Sequence[GroupKey]) -> dict[Grou
     wanted = [[platform, requester_id] for platform, requester_id in dict.fromkeys(keys) if requester_id is not None]
     counts: dict[GroupKey, dict[str, int]] = {}
     if wanted:
-        for platform, requester_id, reason, count in conn.execute(_FLAG_COUNTS, (orjson.dumps(wanted),)):
+        for platform, requester_id, reason, count in conn.execute(_FLAG_COUNTS, (orjson.dumps(wanted).decode(),)):
             counts.setdefault((platform, requester_id), {})[reason] = count
     return counts
 

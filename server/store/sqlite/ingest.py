@@ -50,8 +50,9 @@ def create_install(conn: sqlite3.Connection, install_id: str, token_hash: str, c
 # --- loading ------------------------------------------------------------------------------------
 
 
-def _keys_json(keys: Iterable[object]) -> bytes:
-    return orjson.dumps(list(keys))
+def _keys_json(keys: Iterable[object]) -> str:
+    # As TEXT: SQLite 3.45.0 read a BLOB argument of the JSON functions as binary JSONB.
+    return orjson.dumps(list(keys)).decode()
 
 
 def load_task_states(conn: sqlite3.Connection, install_id: str, keys: Sequence[TaskKey]) -> dict[TaskKey, TaskState]:

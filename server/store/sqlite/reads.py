@@ -13,8 +13,9 @@ from ..protocol import GroupKey, ScoreInputs, TaskKey
 from .admin import flag_counts
 from .schema import CONTRIBUTORS, GROUPS, REPORTS, TASKS
 
-# One statement for any number of keys (the key list is one JSON parameter), so SQLite's
-# statement cache keeps it prepared, and each key is one primary-key lookup.
+# One statement for any number of keys (the key list is one JSON parameter, passed as TEXT:
+# SQLite 3.45.0 read BLOBs as binary JSONB), so SQLite's statement cache keeps it prepared,
+# and each key is one primary-key lookup.
 _TASKS = (f"SELECT {TASKS.select_sql('t')} FROM json_each(?) AS k "
           "JOIN tasks AS t ON t.platform = k.value ->> 0 AND t.task_id = k.value ->> 1")
 _GROUPS = (f"SELECT {GROUPS.select_sql('g')} FROM json_each(?) AS k "
@@ -43,12 +44,12 @@ def score_inputs(conn: sqlite3.Connection, tasks: Sequence[TaskKey], groups: Seq
     inputs = ScoreInputs()
     with snapshot(conn):
         if tasks:
-            for row in conn.execute(_TASKS, (orjson.dumps([list(key) for key in dict.fromkeys(tasks)]),)):
+            for row in conn.execute(_TASKS, (orjson.dumps([list(key) for key in dict.fromkeys(tasks)]).decode(),)):
                 task = TASKS.from_row(row)
                 inputs.tasks[(task.platform, task.task_id)] = task
         if groups:
             keys = [[platform, requester_id or ""] for platform, requester_id in dict.fromkeys(groups)]
-            for row in conn.execute(_GROUPS, (orjson.dumps(keys),)):
+            for row in conn.execute(_GROUPS, (orjson.dumps(keys).decode(),)):
                 group = GROUPS.from_row(row)
                 inputs.groups[(group.platform, group.requester_id)] = group
             inputs.flags = flag_counts(conn, groups)
