@@ -17,7 +17,7 @@ from shared_schema import Outcome, Timing
 from ...aggregates import ADDITIVE, MAX_REPORTS_PER_TASK, Contributor
 from ..protocol import IngestResult, TaskKey
 from .fold import GroupDeltas, TaskState, fold_outcome, fold_timing, report_from_timing, settle_tasks
-from .schema import CONTRIBUTORS, GROUPS, OUTCOME_COLUMNS, REPORTS, TASKS, TIMING_COLUMNS
+from .schema import CONTRIBUTORS, OUTCOME_COLUMNS, REPORTS, TASKS, TIMING_COLUMNS
 
 _INSERT_TIMING = f"INSERT INTO timings ({', '.join(TIMING_COLUMNS)}) VALUES ({', '.join('?' * len(TIMING_COLUMNS))})"
 _INSERT_OUTCOME = f"INSERT INTO outcomes ({', '.join(OUTCOME_COLUMNS)}) VALUES ({', '.join('?' * len(OUTCOME_COLUMNS))})"
