@@ -209,9 +209,9 @@ def _store(folder: Path, name: str, mongo_url: str | None) -> Store:
 
 async def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__.split("\n")[0])
-    parser.add_argument("--timings", type=int, default=50_000)
-    parser.add_argument("--batch", type=int, default=500)
-    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--timings", type=int, default=50_000, help="timings to store (default 50000)")
+    parser.add_argument("--batch", type=int, default=500, help="timings per batch (default 500, the API's maximum)")
+    parser.add_argument("--concurrency", type=int, default=4, help="batches in flight (default 4)")
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurement")
     parser.add_argument("--mongo-url", default=None, help="measure the MongoDB store (a throwaway database) instead")
     args = parser.parse_args(argv)
