@@ -84,7 +84,7 @@ def report(figures: dict[str, Any]) -> None:
     print(f"  bare aiohttp+orjson handler: {bare.requests_per_s:8.1f} requests/s ({bare.errors} errors)")
     print(f"  FairClick /v1/score:         {service.requests_per_s:8.1f} requests/s ({service.errors} errors)"
           f" = {service.requests_per_s * figures['listings_per_request']:,.0f} listings/s")
-    print(f"  ratio: {service.requests_per_s / bare.requests_per_s:.2f}x the bare handler (goal >= 0.5x)")
+    print(f"  ratio: {service.requests_per_s / bare.requests_per_s:.3f}x the bare handler (goal >= 0.5x)")
     for key, label in (("at_half_bare", "half the bare handler's rate"), ("at_half_service", "half the service's own rate")):
         if key in figures:
             run = figures[key]
