@@ -78,7 +78,7 @@ export function contentHandlers(context) {
         const result = startOrResume(releaseTab(records, tabId), { task, assignmentHash: hash, tabId, now, newId });
         started = result.record;
         return result.records;
-      });
+      }, { always: true });
       if (!started) return { error: { code: 'bad_task' } };
       return { record_id: started.id, active_s: started.active_s, paused: started.paused, time_allotted_s: started.time_allotted_s };
     },

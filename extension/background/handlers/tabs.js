@@ -26,11 +26,11 @@ const anyRunning = (records) => Object.values(records).some((record) => record.s
 
 /**
  * Applies `change(records, now)` to the timings and settles the foreground segments, in one
- * step of the store's queue. Without a running record there is nothing to do, and nothing
- * is written (this runs on every tab switch in the browser).
+ * step of the store's queue. Without a running record (and unless `always`) there is nothing
+ * to do and nothing is written: this runs on every tab opened or switched in the browser.
  */
-export async function track(context, change = null) {
-  if (!change && !anyRunning(await context.store.get('timings', {}))) return;
+export async function track(context, change = null, { always = false } = {}) {
+  if (!always && !anyRunning(await context.store.get('timings', {}))) return;
   const settings = await context.settings();
   await context.store.update('timings', async (records) => {
     const changed = change ? change(records, context.now()) : records;
@@ -61,7 +61,7 @@ export function tabHandlers(context) {
           next = end(next, { id: record.id, activeSeconds: record.active_s, now: heard, reviewMs: settings.reviewMinutes * 60_000 });
         }
         return next;
-      });
+      }, { always: true });
       await housekeeping(context);
     },
 
