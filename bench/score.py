@@ -12,13 +12,19 @@ Both get the same bodies (90% seeded tasks, 10% never timed). Figures: requests/
 with `--connections` busy connections, their ratio (goal >= 0.5), then the service's p50 and
 p99 latency at half the bare handler's rate (goal p99 <= 10 ms), sent on a fixed schedule.
 Prints figures; asserts nothing. With `--mongo-url`, the service runs on MongoDB instead.
+
+With `--stages`, no server: where one batch goes, in this process, on the same store and
+bodies (median per batch over `--rounds` passes through the bodies, the first one a warm-up):
+validation, the store's `score_inputs` (through its reader thread), the estimator, the answer.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import statistics
 import sys
+import time
 from typing import Any
 
 import orjson
@@ -76,6 +82,54 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     return figures
 
 
+async def stages(args: argparse.Namespace) -> dict[str, float]:
+    """Median milliseconds per batch of each stage of the service's /v1/score path, in-process."""
+    from server import estimate
+    from server.settings import defaults
+    from server.store import open_store
+    from server.views.endpoint import json_response
+    from server.views.score import keys_of
+    from shared_schema import ScoreRequest
+
+    community = Community(timings=args.timings, tasks=args.tasks)
+    settings = store_settings(community, args.mongo_url)
+    await seed(community, settings)
+    bodies = community.score_bodies(args.bodies, args.listings)
+    config = defaults()
+    store = open_store(settings)
+    await store.open()
+    seconds: dict[str, list[float]] = {"validation": [], "score_inputs": [], "estimator": [], "answer": []}
+    try:
+        for round_number in range(args.rounds):
+            for body in bodies:
+                started = time.perf_counter()
+                batch = ScoreRequest.model_validate_json(body)
+                validated = time.perf_counter()
+                found = await store.score_inputs(*keys_of(batch.listings))
+                read = time.perf_counter()
+                scores = estimate.score_batch(batch.listings, found, threshold=batch.threshold, settings=config,
+                                              now=time.time())
+                estimated = time.perf_counter()
+                json_response({"scores": scores})
+                answered = time.perf_counter()
+                if round_number:
+                    for name, begin, end in (("validation", started, validated), ("score_inputs", validated, read),
+                                             ("estimator", read, estimated), ("answer", estimated, answered)):
+                        seconds[name].append(end - begin)
+    finally:
+        await store.close()
+    return {name: statistics.median(values) * 1000 for name, values in seconds.items()}
+
+
+def report_stages(args: argparse.Namespace, milliseconds: dict[str, float]) -> None:
+    print(f"score stages in-process ({describe_machine()})")
+    print(f"  community-{args.timings}-{args.tasks}, {args.listings} listings per batch, median of "
+          f"{(args.rounds - 1) * args.bodies} batches:")
+    for name, value in milliseconds.items():
+        print(f"  {name:13s} {value:6.3f} ms  ({value * 1000 / args.listings:5.1f} us per listing)")
+    print(f"  {'total':13s} {sum(milliseconds.values()):6.3f} ms")
+
+
 def report(figures: dict[str, Any]) -> None:
     bare, service = figures["bare"], figures["service"]
     print(f"score benchmark ({describe_machine()})")
@@ -103,10 +157,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each measurement")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--mongo-url", default=None, help="run the service on this MongoDB instead of SQLite")
+    parser.add_argument("--stages", action="store_true", help="only the in-process breakdown of one batch, no server")
+    parser.add_argument("--rounds", type=int, default=3, help="with --stages: passes through the bodies (the first a warm-up)")
     parser.add_argument("--serve-bare", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_bare is not None:
         web.run_app(bare_app(), host="127.0.0.1", port=args.serve_bare, access_log=None, print=None)
+        return
+    if args.stages:
+        report_stages(args, asyncio.run(stages(args)))
         return
     report(measure(args))
 

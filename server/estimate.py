@@ -17,16 +17,22 @@ The README's "How estimates are made" section gives the formulas.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any, get_args
+from decimal import Decimal
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, NamedTuple, get_args
 
-from shared_schema import DurationRange, FlagCount, HourlyRange, Listing, Money, RequesterSummary, Score
+from shared_schema import FlagCount, HourlyRange, Listing, Money, RequesterSummary, Score
 from shared_schema.requester import FlagReason
 
 from .aggregates import GroupAggregate, TaskAggregate, contribution
+from .hourly_pay import Unpaid, amount, effective_hourly, hourly_range, reward_units, unpaid
+from .task_warnings import median_payment_delay_s, task_warnings
+
+if TYPE_CHECKING:
+    from .store.protocol import ScoreInputs
 
 #: z of the 10th and 90th percentiles of a normal: the interval is an 80% one.
 Z80 = 1.2816
@@ -48,9 +54,6 @@ CONFLICT_K = 1.0
 #: Smallest spread used anywhere: two agreeing reports do not make a certainty.
 MIN_SPREAD = 0.05
 
-_MONEY_STEP = Decimal("0.01")
-_MONEY_MAX = Decimal("99999999.99")
-
 
 @dataclass(frozen=True, slots=True)
 class Duration:
@@ -60,18 +63,28 @@ class Duration:
     sd: float
     basis: str
     reports: int
+    _seconds: tuple[int, int, int] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def seconds(self) -> tuple[int, int, int]:
+        """(median, low, high) of the 80% interval in seconds, computed on first use (a score reads them often)."""
+        if self._seconds is None:
+            seconds = (_seconds(self.loc), _seconds(self.loc - Z80 * self.sd), _seconds(self.loc + Z80 * self.sd))
+            object.__setattr__(self, "_seconds", seconds)
+            return seconds
+        return self._seconds
 
     @property
     def median_s(self) -> int:
-        return _seconds(self.loc)
+        return self.seconds[0]
 
     @property
     def low_s(self) -> int:
-        return _seconds(self.loc - Z80 * self.sd)
+        return self.seconds[1]
 
     @property
     def high_s(self) -> int:
-        return _seconds(self.loc + Z80 * self.sd)
+        return self.seconds[2]
 
 
 def _seconds(log_s: float) -> int:
@@ -81,9 +94,12 @@ def _seconds(log_s: float) -> int:
 # --- group statistics ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class GroupStats:
-    """A requester's or platform's figures, read from its additive sums."""
+class GroupStats(NamedTuple):
+    """A requester's or platform's figures, read from its additive sums.
+
+    A NamedTuple rather than a frozen dataclass: two are built per scored listing, and a
+    frozen dataclass's __init__ (one object.__setattr__ per field) cost several times more.
+    """
 
     reports: float
     ratio_w: float
@@ -103,19 +119,40 @@ def _mean_var(weight: float, total: float, squares: float) -> tuple[float | None
     return mean, max(0.0, squares / weight - mean * mean)
 
 
+#: The GroupAggregate sums a group's statistics are read from.
+STATS_SUMS = ("reports", "ratio_w", "ratio_sum", "ratio_sq", "loc_w", "loc_sum", "loc_sq", "spread_w", "spread_sum")
+_read_sums = attrgetter(*STATS_SUMS)
+
+
+def group_sums(group: GroupAggregate) -> tuple[float, ...]:
+    """The group's STATS_SUMS as floats (computed once per group in a batch)."""
+    return tuple(map(float, _read_sums(group)))
+
+
+def stats_of(sums: tuple[float, ...], minus: Mapping[str, float] | None) -> GroupStats:
+    """A group's figures from its sums, without `minus` (a task's `aggregates.contribution`) when given."""
+    reports, ratio_w, ratio_sum, ratio_sq, loc_w, loc_sum, loc_sq, spread_w, spread_sum = sums
+    if minus is not None:
+        reports -= minus["reports"]
+        ratio_w -= minus["ratio_w"]
+        ratio_sum -= minus["ratio_sum"]
+        ratio_sq -= minus["ratio_sq"]
+        loc_w -= minus["loc_w"]
+        loc_sum -= minus["loc_sum"]
+        loc_sq -= minus["loc_sq"]
+        spread_w -= minus["spread_w"]
+        spread_sum -= minus["spread_sum"]
+    ratio_mean, ratio_var = _mean_var(ratio_w, ratio_sum, ratio_sq)
+    loc_mean, loc_var = _mean_var(loc_w, loc_sum, loc_sq)
+    spread = spread_sum / spread_w if spread_w > 1e-9 else None
+    return GroupStats(max(0.0, reports), ratio_w, ratio_mean, ratio_var, loc_w, loc_mean, loc_var, spread_w, spread)
+
+
 def group_stats(group: GroupAggregate | None, minus: TaskAggregate | None = None) -> GroupStats | None:
     """The group's figures without the task `minus` (so a task's reports are never counted twice)."""
     if group is None:
         return None
-    sums = {name: float(getattr(group, name)) for name in contribution(None)}
-    if minus is not None:
-        for name, value in contribution(minus).items():
-            sums[name] -= value
-    ratio_mean, ratio_var = _mean_var(sums["ratio_w"], sums["ratio_sum"], sums["ratio_sq"])
-    loc_mean, loc_var = _mean_var(sums["loc_w"], sums["loc_sum"], sums["loc_sq"])
-    spread = sums["spread_sum"] / sums["spread_w"] if sums["spread_w"] > 1e-9 else None
-    return GroupStats(max(0.0, sums["reports"]), sums["ratio_w"], ratio_mean, ratio_var,
-                      sums["loc_w"], loc_mean, loc_var, sums["spread_w"], spread)
+    return stats_of(group_sums(group), None if minus is None else contribution(minus))
 
 
 def _within_spread(platform: GroupStats | None) -> float:
@@ -138,9 +175,8 @@ def _shrunk(weight: float, mean: float, var: float, prior_mean: float, prior_var
     return shrunk_mean, between, between / (weight + prior_weight)
 
 
-def prior(listing: Listing, requester: GroupStats | None, platform: GroupStats | None) -> Duration | None:
-    """What the task should take before looking at its own reports."""
-    advertised = listing.advertised_duration_s
+def prior(advertised: int | None, requester: GroupStats | None, platform: GroupStats | None) -> Duration | None:
+    """What a task advertised as `advertised` seconds (or not) should take before looking at its own reports."""
     if advertised is not None:
         p_mean, p_var = (0.0, ADVERTISED_SPREAD**2)
         basis = "advertised"
@@ -164,12 +200,16 @@ def prior(listing: Listing, requester: GroupStats | None, platform: GroupStats |
 def duration(listing: Listing, task: TaskAggregate | None, requester: GroupAggregate | None,
              platform: GroupAggregate | None, *, settings: Any) -> Duration | None:
     """The expected active duration of the listing's task, or None when nothing is known."""
-    platform_stats = _usable(group_stats(platform, task), settings)
-    requester_stats = _usable(group_stats(requester, task), settings)
-    before = prior(listing, requester_stats, platform_stats)
+    return _Scorer(settings, None, 0.0).duration(listing.advertised_duration_s, task, requester, platform)
+
+
+def blend(advertised: int | None, task: TaskAggregate | None, requester: GroupStats | None,
+          platform: GroupStats | None) -> Duration | None:
+    """The task's reports blended with its prior (the groups' statistics already without the task)."""
+    before = prior(advertised, requester, platform)
     if task is None or task.loc is None or task.weight <= 0:
         return before
-    spread = _within_spread(platform_stats)
+    spread = _within_spread(platform)
     if task.spread is not None and task.reports > 1:
         # The task's own spread counts as much as its reports allow.
         spread = math.sqrt((SPREAD_PRIOR_TASKS * spread**2 + (task.reports - 1) * task.spread**2)
@@ -194,82 +234,95 @@ def duration(listing: Listing, task: TaskAggregate | None, requester: GroupAggre
     return Duration(loc, math.sqrt(1.0 / precision), "task", task.reports)
 
 
-# --- money --------------------------------------------------------------------------------
-
-
-def amount(value: Decimal) -> str:
-    """A Money amount string: two decimals, within the wire format's bounds."""
-    return str(min(max(value, Decimal(0)), _MONEY_MAX).quantize(_MONEY_STEP, rounding=ROUND_HALF_EVEN))
-
-
-def _per_hour(reward: Decimal, seconds: float) -> Decimal:
-    return reward * 3600 / Decimal(max(seconds, 1.0))
-
-
-def hourly_range(reward: Money, estimate: Duration) -> HourlyRange:
-    value = reward.value
-    return HourlyRange(
-        median=amount(_per_hour(value, estimate.median_s)),
-        low=amount(_per_hour(value, estimate.high_s)),
-        high=amount(_per_hour(value, estimate.low_s)),
-        currency=reward.currency,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Unpaid:
-    """Unpaid seconds per completed task and the rejection rate, and where they were observed."""
-
-    seconds_per_completion: float
-    rejection_rate: float
-    scope: str  # task | requester | platform | none
-
-
-def unpaid(task: TaskAggregate | None, requester: GroupAggregate | None, platform: GroupAggregate | None,
-           *, settings: Any) -> Unpaid:
-    """The task's own screen-outs, returns and rejections when it has enough attempts, else its requester's."""
-    enough = settings.min_rate_observations
-    time_scope = next((s for s in (task, requester) if s is not None and s.attempts >= enough and s.reports > 0), None)
-    seconds = time_scope.unpaid_s / time_scope.reports if time_scope is not None else 0.0
-    review_scope = next((s for s in (task, requester) if s is not None and s.reviewed >= enough), None)
-    rejection = review_scope.rejected / review_scope.reviewed if review_scope is not None else 0.0
-    scope = "none" if time_scope is None else ("task" if time_scope is task else "requester")
-    return Unpaid(max(0.0, seconds), min(1.0, max(0.0, rejection)), scope)
-
-
-def effective_hourly(reward: Money, estimate: Duration, charges: Unpaid) -> Money:
-    """reward x (1 - rejection rate) / (duration + unpaid seconds per completed task), per hour."""
-    paid = reward.value * (1 - Decimal(str(round(charges.rejection_rate, 6))))
-    return Money(amount=amount(_per_hour(paid, estimate.median_s + charges.seconds_per_completion)),
-                 currency=reward.currency)
-
-
 # --- the public functions -----------------------------------------------------------------
+
+
+class _Scorer:
+    """Scores listings against one batch's aggregates, computing what depends only on a group once.
+
+    A group's statistics leave out the scored task's own contribution (its reports must not
+    count twice), so they differ per timed task; what is shared is each group's sums, read
+    once, and for tasks nobody timed yet the whole statistics of their requester and platform.
+    """
+
+    def __init__(self, settings: Any, threshold: Money | None, now: float) -> None:
+        self.settings, self.threshold, self.now = settings, threshold, now
+        self._sums: dict[tuple[str, str | None], tuple[float, ...]] = {}
+        self._whole: dict[tuple[str, str | None], GroupStats | None] = {}
+
+    def _stats(self, group: GroupAggregate | None, minus: Mapping[str, float] | None) -> GroupStats | None:
+        if group is None:
+            return None
+        key = (group.platform, group.requester_id)
+        if minus is None and key in self._whole:
+            return self._whole[key]
+        sums = self._sums.get(key)
+        if sums is None:
+            sums = self._sums[key] = group_sums(group)
+        stats = _usable(stats_of(sums, minus), self.settings)
+        if minus is None:
+            self._whole[key] = stats
+        return stats
+
+    def duration(self, advertised: int | None, task: TaskAggregate | None, requester: GroupAggregate | None,
+                 platform: GroupAggregate | None) -> Duration | None:
+        minus = None if task is None else contribution(task)
+        return blend(advertised, task, self._stats(requester, minus), self._stats(platform, minus))
+
+    def score(self, listing: Listing, task: TaskAggregate | None, requester: GroupAggregate | None,
+              platform: GroupAggregate | None, flags: Mapping[str, int] | None) -> dict[str, Any]:
+        settings = self.settings
+        estimate = self.duration(listing.advertised_duration_s, task, requester, platform)
+        hourly = effective = duration_s = None
+        if estimate is not None:
+            reward = listing.reward
+            units = reward_units(reward.amount)
+            hourly = hourly_range(reward, estimate, units)
+            effective = effective_hourly(reward, estimate, unpaid(task, requester, platform, settings=settings), units)
+            median_s, low_s, high_s = estimate.seconds
+            duration_s = {"median": median_s, "low": low_s, "high": high_s}
+        return {
+            "task_id": listing.task_id,
+            "hourly": hourly,
+            "effective_hourly": effective,
+            "duration_s": duration_s,
+            "basis": "none" if estimate is None else estimate.basis,
+            "reports": 0 if task is None else task.reports,
+            "warnings": task_warnings(listing, estimate, hourly, task, requester, threshold=self.threshold,
+                                      settings=settings, now=self.now, flags=flags),
+        }
+
+
+def score_batch(listings: Sequence[Listing], inputs: ScoreInputs, *, threshold: Money | None, settings: Any,
+                now: float) -> list[dict[str, Any]]:
+    """Each listing's score, in order, as a plain dict in the wire shape of `shared_schema.Score`.
+
+    The answer of POST /v1/score: building hundreds of pydantic models per batch (and dumping
+    them again) cost more than the estimate itself, so the figures are built as the dicts
+    they serialize to; `score` validates the same dict into a `Score` for single use, and
+    tests/server/test_estimate.py checks that both agree and validate.
+    """
+    scorer = _Scorer(settings, threshold, now)
+    tasks, groups, flags = inputs.tasks, inputs.groups, inputs.flags
+    scores = []
+    for listing in listings:
+        platform = listing.platform
+        requester = (platform, listing.requester_id) if listing.requester_id is not None else None
+        scores.append(scorer.score(
+            listing,
+            tasks.get((platform, listing.task_id)),
+            groups.get(requester) if requester is not None else None,
+            groups.get((platform, None)),
+            flags.get(requester) if requester is not None else None,
+        ))
+    return scores
 
 
 def score(listing: Listing, task: TaskAggregate | None, requester: GroupAggregate | None,
           platform: GroupAggregate | None, *, threshold: Money | None, settings: Any, now: float,
           flags: Mapping[str, int] | None = None) -> Score:
     """The listing's expected hourly pay, duration, basis and warnings."""
-    from .task_warnings import task_warnings  # it imports this module's Duration
-
-    estimate = duration(listing, task, requester, platform, settings=settings)
-    hourly = effective = None
-    if estimate is not None:
-        hourly = hourly_range(listing.reward, estimate)
-        effective = effective_hourly(listing.reward, estimate, unpaid(task, requester, platform, settings=settings))
-    warnings = task_warnings(listing, estimate, hourly, task, requester, threshold=threshold,
-                             settings=settings, now=now, flags=flags)
-    return Score(
-        task_id=listing.task_id,
-        hourly=hourly,
-        effective_hourly=effective,
-        duration_s=None if estimate is None else DurationRange(
-            median=estimate.median_s, low=estimate.low_s, high=estimate.high_s),
-        basis="none" if estimate is None else estimate.basis,
-        reports=0 if task is None else task.reports,
-        warnings=warnings,
-    )
+    return Score.model_validate(_Scorer(settings, threshold, now).score(listing, task, requester, platform, flags))
 
 
 def _rate(part: float, whole: float) -> float | None:
@@ -279,8 +332,6 @@ def _rate(part: float, whole: float) -> float | None:
 def requester_summary(group: GroupAggregate, *, settings: Any, now: float,
                       flags: Mapping[str, int] | None = None) -> RequesterSummary:
     """What the community measured about one requester (figures in EUR)."""
-    from .task_warnings import median_payment_delay_s
-
     hourly = effective = None
     mean, var = _mean_var(group.hourly_w, group.hourly_sum, group.hourly_sq)
     if mean is not None and var is not None:
@@ -321,5 +372,5 @@ def requester_summary(group: GroupAggregate, *, settings: Any, now: float,
     )
 
 
-__all__ = ["Duration", "GroupStats", "duration", "effective_hourly", "group_stats", "hourly_range",
-           "requester_summary", "score", "unpaid"]
+__all__ = ["Duration", "GroupStats", "Unpaid", "blend", "duration", "effective_hourly", "group_stats", "group_sums",
+           "hourly_range", "prior", "requester_summary", "score", "score_batch", "stats_of", "unpaid"]

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server import estimate, money
-from server.aggregates import GroupAggregate
+from server.aggregates import GroupAggregate, TaskAggregate, contribution
 from server.settings import defaults
+from server.store.protocol import ScoreInputs
+from shared_schema import Listing, Money, ScoreResponse
 from tests.server.community import Community, listing, log_gap
 
 SETTINGS = defaults()
@@ -138,7 +142,7 @@ def test_rejections_reduce_effective_hourly() -> None:
     charges = estimate.Unpaid(seconds_per_completion=0.0, rejection_rate=0.25, scope="task")
     duration = estimate.Duration(math.log(3600), 0.1, "task", 5)
     money = estimate.effective_hourly(listing().reward, duration, charges)
-    assert money.amount == "1.12"  # 1.50 x 0.75 = 1.125, rounded half to even
+    assert money["amount"] == "1.12"  # 1.50 x 0.75 = 1.125, rounded half to even
 
 
 def test_requester_summary_reads_the_group_sums() -> None:
@@ -239,3 +243,97 @@ def test_a_burst_of_new_installs_reporting_for_one_requester_moves_its_estimate_
     after_task, after_next = score(community).duration_s.median, score(community, "next").duration_s.median
     assert log_gap(after_next, before_next) <= 0.25 * abs(math.log(factor)) + 0.01
     assert log_gap(after_task, before_task) <= 0.3 * abs(math.log(factor)) + 0.01
+
+
+# --- a batch: the answer of POST /v1/score -------------------------------------------------
+
+counts = st.integers(0, 40)
+weights = st.one_of(st.just(0.0), st.floats(0.01, 300))
+tasks = st.builds(
+    lambda reports, extra, weight, loc, spread, advertised, reviewed, rejected, unpaid, screened: TaskAggregate(
+        "prolific", "t", "lab", reports=reports, attempts=reports + extra, screened_out=min(screened, extra),
+        unpaid_s=unpaid, weight=weight if loc is not None else 0.0, loc=loc, spread=spread, advertised_s=advertised,
+        reviewed=reviewed, rejected=min(rejected, reviewed), reward_eur=1.0, first_seen=NOW - 86400),
+    counts, st.integers(0, 10), weights, st.none() | st.floats(0.0, 11.0), st.none() | st.floats(0.0, 1.5),
+    st.none() | st.integers(1, 20_000), st.sampled_from([0, 3, 5, 20]), counts, st.floats(0.0, 5_000.0),
+    st.integers(0, 10),
+)
+
+
+def groups(requester_id: str | None) -> st.SearchStrategy[GroupAggregate]:
+    def build(sums: tuple[float, float, float], ratio: tuple[float, float], loc: tuple[float, float],
+              spread: tuple[float, float], reports: int, reviewed: int, first_seen: float | None) -> GroupAggregate:
+        ratio_w, loc_w, spread_w = sums
+        return GroupAggregate(
+            "prolific", requester_id, reports=reports, attempts=reports + 3, unpaid_s=100.0 * reports,
+            ratio_w=ratio_w, ratio_sum=ratio_w * ratio[0], ratio_sq=ratio_w * (ratio[1] + ratio[0] ** 2),
+            loc_w=loc_w, loc_sum=loc_w * loc[0], loc_sq=loc_w * (loc[1] + loc[0] ** 2),
+            spread_w=spread_w, spread_sum=spread_w * spread[0], reviewed=reviewed, rejected=reviewed // 4,
+            first_seen=first_seen)
+
+    return st.builds(build, st.tuples(weights, weights, weights), st.tuples(st.floats(-1, 1.5), st.floats(0, 0.5)),
+                     st.tuples(st.floats(3, 9), st.floats(0, 1)), st.tuples(st.floats(0.05, 1), st.just(0.0)),
+                     st.integers(0, 500), st.sampled_from([0, 10, 100]), st.none() | st.floats(NOW - 90 * 86400, NOW))
+
+
+def reference_group_stats(group: GroupAggregate, minus: TaskAggregate | None) -> estimate.GroupStats:
+    """The definition: every additive sum as a float, less the task's contribution."""
+    sums = {name: float(getattr(group, name)) for name in contribution(None)}
+    if minus is not None:
+        for name, value in contribution(minus).items():
+            sums[name] -= value
+    ratio_mean, ratio_var = estimate._mean_var(sums["ratio_w"], sums["ratio_sum"], sums["ratio_sq"])
+    loc_mean, loc_var = estimate._mean_var(sums["loc_w"], sums["loc_sum"], sums["loc_sq"])
+    spread = sums["spread_sum"] / sums["spread_w"] if sums["spread_w"] > 1e-9 else None
+    return estimate.GroupStats(max(0.0, sums["reports"]), sums["ratio_w"], ratio_mean, ratio_var,
+                               sums["loc_w"], loc_mean, loc_var, sums["spread_w"], spread)
+
+
+@settings(max_examples=300, deadline=None)
+@given(group=groups("lab"), task=st.none() | tasks)
+def test_group_statistics_read_from_cached_sums_are_exactly_their_definition(group: GroupAggregate,
+                                                                             task: TaskAggregate | None) -> None:
+    assert estimate.group_stats(group, task) == reference_group_stats(group, task)
+
+
+@st.composite
+def batches(draw: st.DrawFn) -> tuple[list[Listing], ScoreInputs, Money | None]:
+    """Listings of a few tasks and requesters, some timed, some not, some flagged; a threshold or none."""
+    inputs = ScoreInputs()
+    inputs.groups[("prolific", None)] = draw(groups(None))
+    listings = []
+    for _ in range(draw(st.integers(1, 12))):
+        task_id, requester = f"t{draw(st.integers(0, 5))}", draw(st.sampled_from(["lab", "lab2", None]))
+        if requester is not None and ("prolific", requester) not in inputs.groups and draw(st.booleans()):
+            inputs.groups[("prolific", requester)] = draw(groups(requester))
+            if draw(st.booleans()):
+                inputs.flags[("prolific", requester)] = {"scam": draw(st.integers(0, 2)), "broken": 1}
+        if ("prolific", task_id) not in inputs.tasks and draw(st.booleans()):
+            inputs.tasks[("prolific", task_id)] = replace(draw(tasks), task_id=task_id, requester_id=requester)
+        listings.append(Listing(
+            platform="prolific", task_id=task_id, requester_id=requester,
+            reward=Money(amount=draw(st.sampled_from(["0.10", "1.5", "2.25", "12.3456", "900"])),
+                         currency=draw(st.sampled_from(["GBP", "EUR", "USD", "XOF"]))),
+            advertised_duration_s=draw(st.none() | st.integers(1, 20_000)),
+            time_allotted_s=draw(st.none() | st.integers(1, 40_000))))
+    threshold = draw(st.none() | st.builds(Money, amount=st.sampled_from(["5", "12.02", "30.00"]),
+                                           currency=st.sampled_from(["EUR", "GBP"])))
+    return listings, inputs, threshold
+
+
+@settings(max_examples=200, deadline=None)
+@given(batch=batches())
+def test_a_batch_scores_every_listing_as_score_does_in_the_wire_shape(
+        batch: tuple[list[Listing], ScoreInputs, Money | None]) -> None:
+    listings, inputs, threshold = batch
+    answer = estimate.score_batch(listings, inputs, threshold=threshold, settings=SETTINGS, now=NOW)
+    one_by_one = []
+    for item in listings:
+        requester = ("prolific", item.requester_id) if item.requester_id is not None else None
+        one_by_one.append(estimate.score(
+            item, inputs.tasks.get(("prolific", item.task_id)), inputs.groups.get(requester),
+            inputs.groups.get(("prolific", None)), threshold=threshold, settings=SETTINGS, now=NOW,
+            flags=inputs.flags.get(requester)).model_dump())
+    assert answer == one_by_one
+    # Exactly the wire shape: the serialized answer validates, and validation changes nothing (no int/float drift).
+    assert ScoreResponse.model_validate_json(orjson.dumps({"scores": answer})).model_dump() == {"scores": answer}
