@@ -50,10 +50,13 @@ class TaskState:
     #: later ones: a group keeps the earliest first_seen it ever saw, so folding several batches at
     #: once (fold_behind.py) must not skip the states each batch left.
     earliest: float | None = None
+    #: The requester a task stored without one got at the end of such a batch (it keeps the first).
+    assigned: str | None = None
 
     @property
     def requester_id(self) -> str | None:
-        return self.stored.requester_id if self.stored is not None else None
+        known = self.stored.requester_id if self.stored is not None else None
+        return known if known is not None else self.assigned
 
     def window(self) -> list[Report]:
         """The reports the task's aggregate is computed from, oldest first."""
@@ -65,8 +68,11 @@ class TaskState:
         self.changed[report.install_id] = report
 
     def end_of_batch(self) -> None:
-        """Remember the first_seen the task has now (task_aggregate's, without the rest of it)."""
-        reports = self.window() if len(self.reports) > MAX_REPORTS_PER_TASK else self.reports.values()
+        """Remember what the task's aggregate would keep from now on: its first_seen, its requester."""
+        window = self.window()
+        if self.requester_id is None:
+            self.assigned = next((r.requester_id for r in window if r.requester_id is not None), None)
+        reports = window if len(self.reports) > MAX_REPORTS_PER_TASK else self.reports.values()
         first_seen = min((r.ended_at for r in reports if r.trust > 0), default=None)
         if first_seen is not None and (self.earliest is None or first_seen < self.earliest):
             self.earliest = first_seen
