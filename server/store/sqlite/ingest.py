@@ -120,11 +120,13 @@ def save(conn: sqlite3.Connection, states: Iterable[TaskState], contributor: Con
     conn.executemany(CONTRIBUTORS.replace_sql(), [CONTRIBUTORS.to_row(c) for c in contributors])
 
 
-def _next_seqs(conn: sqlite3.Connection, count: int) -> int:
-    """Reserve `count` places in the arrival order (shared by timings and outcomes); return the first."""
-    last = conn.execute("UPDATE counters SET value = value + ? WHERE name = 'arrivals' RETURNING value",
-                        (count,)).fetchone()[0]
-    return last - count + 1
+def _next_seq(conn: sqlite3.Connection) -> int:
+    """The next place in the arrival order shared by timings and outcomes."""
+    return conn.execute("SELECT value FROM counters WHERE name = 'arrivals'").fetchone()[0] + 1
+
+
+def _taken(conn: sqlite3.Connection, last: int) -> None:
+    conn.execute("UPDATE counters SET value = ? WHERE name = 'arrivals'", (last,))
 
 
 def _amount(amount: str) -> None:
@@ -140,12 +142,12 @@ def add_timings(conn: sqlite3.Connection, install_id: str, timings: Sequence[Tim
 
     INSERT OR IGNORE on the (install_id, idempotency_key) key: a repeat, inside the batch or of
     an earlier one, inserts nothing and is counted from the statement's change count. Its
-    reserved seq is left unused: gaps in the arrival order are harmless.
+    seq is left unused: gaps in the arrival order are harmless.
     """
     for t in timings:
         _amount(t.reward.amount)
     received_at = time.time()
-    seq = _next_seqs(conn, len(timings))
+    seq = _next_seq(conn)
     cursor = conn.executemany(_INSERT_TIMING, [
         (install_id, t.idempotency_key, t.platform, t.task_id, t.requester_id, t.reward.amount, t.reward.currency,
          float(t.active_s), None if t.wall_s is None else float(t.wall_s), t.outcome, t.started_at.timestamp(),
@@ -153,7 +155,8 @@ def add_timings(conn: sqlite3.Connection, install_id: str, timings: Sequence[Tim
         for n, t in enumerate(timings, seq)
     ])
     accepted = cursor.rowcount
-    if accepted:
+    if accepted:  # a retried batch changes nothing at all
+        _taken(conn, seq + len(timings) - 1)
         conn.execute("UPDATE counters SET value = value + ? WHERE name = 'timings'", (accepted,))
     return IngestResult(accepted=accepted, duplicates=len(timings) - accepted)
 
@@ -161,10 +164,12 @@ def add_timings(conn: sqlite3.Connection, install_id: str, timings: Sequence[Tim
 def add_outcomes(conn: sqlite3.Connection, install_id: str, outcomes: Sequence[Outcome]) -> IngestResult:
     """Append the raw outcomes, idempotent per (install_id, idempotency_key, status); folded behind like timings."""
     received_at = time.time()
-    seq = _next_seqs(conn, len(outcomes))
+    seq = _next_seq(conn)
     cursor = conn.executemany(_INSERT_OUTCOME, [
         (install_id, o.idempotency_key, o.status, o.platform, o.task_id, o.requester_id, o.at.timestamp(),
          received_at, n)
         for n, o in enumerate(outcomes, seq)
     ])
+    if cursor.rowcount:
+        _taken(conn, seq + len(outcomes) - 1)
     return IngestResult(accepted=cursor.rowcount, duplicates=len(outcomes) - cursor.rowcount)

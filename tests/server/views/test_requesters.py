@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient
 
+from server.app_keys import STORE
 from shared_schema import RequesterSummary
 from tests.server.api import assert_error, bearer, dump, new_token, timing
 
