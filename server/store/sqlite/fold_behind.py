@@ -30,9 +30,9 @@ from .fold import fold_outcome, fold_timing
 from .ingest import load_states, save
 from .schema import CONTRIBUTORS
 
-#: Most timings (and, separately, outcomes) folded in one transaction: bounds how long folding
-#: holds the file's write lock while acknowledgements wait.
-CHUNK = 2000
+#: Most timings (and, separately, outcomes) folded in one transaction by default (the writer
+#: passes its own limits): bounds how long folding holds the file's write lock.
+CHUNK = 500
 
 _COUNTERS = "SELECT name, value FROM counters WHERE name IN ('arrivals', 'folded')"
 _TIMINGS = ("SELECT seq, install_id, idempotency_key, platform, task_id, requester_id, outcome, active_s, ended_at, "

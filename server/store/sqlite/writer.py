@@ -6,9 +6,10 @@ so a job that fails leaves no trace while the others of its group commit; a call
 resolves only after the COMMIT that made its job durable.
 
 Between groups the thread runs its `background` job (folding the raw records into the
-aggregates, fold_behind.py) in transactions of its own: whenever no job is queued, and at
-least every FOLD_EVERY_S under load, so acknowledgements never wait for folding for long
-and folding never falls far behind.
+aggregates, fold_behind.py) in transactions of its own: a chunk of up to FOLD_IDLE records
+whenever no job has come for IDLE_GRACE_S, and a slice of FOLD_UNDER_LOAD records at least
+every FOLD_EVERY_S while jobs keep coming. Acknowledgements never wait long for
+folding, and folding keeps going under any load (and catches up once the load eases).
 """
 
 from __future__ import annotations
@@ -35,8 +36,13 @@ Job = Callable[[sqlite3.Connection], T]
 #: transaction holds the file's write lock and how long the first job's answer waits.
 MAX_GROUP = 32
 GROUP_WINDOW_S = 0.05
-#: Under a steady queue, the background job still runs at least this often.
-FOLD_EVERY_S = 0.005
+#: Under a steady queue, the background job still runs at least this often, on this many records.
+FOLD_EVERY_S = 0.01
+FOLD_UNDER_LOAD = 32
+#: Records per background transaction when no job is waiting (bounds how long a job arriving meanwhile waits).
+FOLD_IDLE = 500
+#: An empty queue right after a commit is often a caller about to send its next job: wait this long first.
+IDLE_GRACE_S = 0.02
 #: After a failed background transaction (another process holding the lock, a disk error), wait this long.
 FOLD_RETRY_S = 0.2
 
@@ -78,7 +84,7 @@ def _settle(pending: _Pending | _Settle, outcome: tuple[bool, Any]) -> None:
 class Writer:
     def __init__(self, connect: Callable[[], sqlite3.Connection], *, name: str = "fairclick-sqlite-writer",
                  after_commit: Callable[[], None] = lambda: None, group_window_s: float = GROUP_WINDOW_S,
-                 background: Callable[[sqlite3.Connection], bool] | None = None) -> None:
+                 background: Callable[[sqlite3.Connection, int], bool] | None = None) -> None:
         self._connect = connect
         self._background = background
         #: A test hook: while True the background job only runs for settle() (as if the process died first).
@@ -86,6 +92,8 @@ class Writer:
         self._behind = background is not None  # records may be waiting (e.g. left by a killed process)
         self._last_background = 0.0
         self._retry_at = 0.0
+        self._under_load = False  # whether the next background run is a slice taken from waiting jobs
+        self._last_job = 0.0
         self._group_window_s = group_window_s
         self._after_commit = after_commit
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -166,6 +174,7 @@ class Writer:
                     conn = self._catch_up(conn, settle=first, once=False)
                     continue
                 stop, broken = self._transaction(conn, first)
+                self._last_job = time.monotonic()
                 if broken:
                     conn.close()
                     conn = None
@@ -181,21 +190,29 @@ class Writer:
             self._fail_queued()
 
     def _next(self) -> Any:
-        """The next queued item, or None when the background job should run now."""
-        if not self._behind or self.paused:
-            return self._queue.get()
-        now = time.monotonic()
-        if now < self._retry_at:
-            try:
-                return self._queue.get(timeout=self._retry_at - now)
-            except queue.Empty:
+        """The next queued item, or None when the background job should run now (`_under_load` says how much)."""
+        while True:
+            if not self._behind or self.paused:
+                item = self._queue.get()
+                self._last_job = time.monotonic()
+                return item
+            now = time.monotonic()
+            if now < self._retry_at:
+                wake = self._retry_at
+            elif now - self._last_job >= IDLE_GRACE_S and self._queue.empty():
+                self._under_load = False  # nothing came for a while: a full chunk
                 return None
-        if now - self._last_background >= FOLD_EVERY_S:
-            return None
-        try:
-            return self._queue.get_nowait()
-        except queue.Empty:
-            return None
+            elif now - self._last_background >= FOLD_EVERY_S:
+                self._under_load = True  # jobs keep coming: a slice, then back to them
+                return None
+            else:
+                wake = min(self._last_job + IDLE_GRACE_S, self._last_background + FOLD_EVERY_S)
+            try:
+                item = self._queue.get(timeout=max(0.0, wake - now))
+            except queue.Empty:
+                continue
+            self._last_job = time.monotonic()
+            return item
 
     def _catch_up(self, conn: sqlite3.Connection | None, *, settle: _Settle | None,
                   once: bool) -> sqlite3.Connection | None:
@@ -210,7 +227,7 @@ class Writer:
             self._last_background = time.monotonic()
             try:
                 conn.execute("BEGIN IMMEDIATE")
-                more = self._background(conn)
+                more = self._background(conn, FOLD_UNDER_LOAD if once and self._under_load else FOLD_IDLE)
                 conn.execute("COMMIT")
             except BaseException as error:  # noqa: BLE001 - the records stay stored; folding retries
                 self._rollback(conn)

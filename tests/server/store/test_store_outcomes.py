@@ -12,6 +12,7 @@ TASK = ("prolific", "t1")
 
 
 async def _task(store: Store, key: tuple[str, str] = TASK):
+    await store.settle()
     return (await store.score_inputs([key], [])).tasks[key]
 
 
@@ -50,6 +51,7 @@ async def test_an_outcome_before_its_timing_applies_when_the_timing_arrives(stor
 
 
 async def _task_or_none(store: Store):
+    await store.settle()
     return (await store.score_inputs([TASK], [])).tasks.get(TASK)
 
 
