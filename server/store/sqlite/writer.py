@@ -43,6 +43,8 @@ FOLD_UNDER_LOAD = 32
 FOLD_IDLE = 500
 #: An empty queue right after a commit is often a caller about to send its next job: wait this long first.
 IDLE_GRACE_S = 0.02
+#: With nothing to do, look for records other processes left unfolded this often.
+IDLE_CHECK_S = 1.0
 #: After a failed background transaction (another process holding the lock, a disk error), wait this long.
 FOLD_RETRY_S = 0.2
 
@@ -193,7 +195,11 @@ class Writer:
         """The next queued item, or None when the background job should run now (`_under_load` says how much)."""
         while True:
             if not self._behind or self.paused:
-                item = self._queue.get()
+                try:
+                    item = self._queue.get(timeout=None if self.paused or self._background is None else IDLE_CHECK_S)
+                except queue.Empty:
+                    self._behind = True  # another process on the file may have acknowledged records and died
+                    continue
                 self._last_job = time.monotonic()
                 return item
             now = time.monotonic()
