@@ -23,7 +23,8 @@ def community() -> list[tuple[str, str, list[Any]]]:
     conflicting verdicts, and repeats of earlier records."""
     sent: list[tuple[str, str, list[Any]]] = []
     for n in range(MAX_REPORTS_PER_TASK + 5):
-        sent.append((f"crowd-{n:03d}", "timings", [timing("crowded", active_s=400 + n % 50, minute=n, key=f"crowd-{n:05d}")]))
+        crowd = timing("crowded", active_s=400 + n % 50, minute=n, key=f"crowd-{n:05d}")
+        sent.append((f"crowd-{n:03d}", "timings", [crowd]))
     early = {}
     for n, install in enumerate(INSTALLS):
         batch = [timing(f"t{(n + k) % 6}", requester_id=REQUESTERS[k % 2], active_s=250 + 41 * n + 13 * k,
@@ -44,7 +45,8 @@ def community() -> list[tuple[str, str, list[Any]]]:
     return sent
 
 
-async def _ingest(store: SqliteStore, sent: list[tuple[str, str, list[Any]]], *, settle_each: bool) -> list[tuple[int, int]]:
+async def _ingest(store: SqliteStore, sent: list[tuple[str, str, list[Any]]], *,
+                  settle_each: bool) -> list[tuple[int, int]]:
     answers = []
     for install, endpoint, records in sent:
         add = store.add_timings if endpoint == "timings" else store.add_outcomes
