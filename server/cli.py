@@ -22,7 +22,7 @@ from . import logs, settings as settings_module
 
 #: Subcommand -> module whose `main(argv) -> int | None` runs it.
 DELEGATED = {
-    "migrate": ("server.migrate", "copy a store to another (SQLite <-> MongoDB)"),
+    "migrate": ("server.migrate", "copy a SQLite store into MongoDB"),
     "admin": ("server.dashboard.cli", "maintainers' dashboard accounts and tokens"),
     "demo-seed": ("server.demo", "fill an empty store with a clearly labelled synthetic community"),
 }

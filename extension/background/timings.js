@@ -4,6 +4,9 @@
 //   delay, during which the worker can correct or discard it) -> queued (in the outbox)
 //   -> synced (acknowledged by the service) | parked (refused; kept with its error).
 // Only the fields copied here ever enter a record: never the worker's platform id.
+// Active time also counts the study tabs opened from the task page: foreground.js.
+
+import { closeSegment } from './foreground.js';
 
 /** A page reload or a short detour resumes the same record instead of starting another. */
 export const RESUME_WINDOW_MS = 30 * 60_000;
@@ -58,6 +61,12 @@ export function startOrResume(records, { task, assignmentHash = null, tabId = nu
     last_seen: now,
     ended_at: null,
     active_s: 0,
+    // The study's own tabs and the time the task's tabs spent in front (study-tabs.js, foreground.js).
+    study_tabs: [],
+    tab_candidates: [],
+    gesture_at: null,
+    foreground_ms: 0,
+    foreground_since: null,
     paused: false,
     state: 'running',
     outcome: null,
@@ -78,7 +87,8 @@ export function beat(records, { id, activeSeconds, now }) {
   return { ...records, [id]: { ...record, active_s: Math.max(record.active_s, activeSeconds || 0), last_seen: now } };
 }
 
-function ended(record, at, reviewMs, outcome, source) {
+function ended(running, at, reviewMs, outcome, source) {
+  const record = closeSegment(running, at);
   let finalOutcome = record.outcome;
   let finalSource = record.outcome_source;
   if (outcome && OUTCOMES.includes(outcome) && finalSource !== 'worker') {
@@ -108,11 +118,11 @@ export function end(records, { id, activeSeconds, now, outcome = null, reviewMs 
   return { ...records, [id]: ended(updated, now, reviewMs, outcome, 'adapter') };
 }
 
-/** An adapter saw how the task ended (e.g. a "submitted" page) in this tab. */
+/** An adapter saw how the task ended (e.g. a "submitted" page) in this tab or one of its study tabs. */
 export function hint(records, { platform, tabId, outcome, now, reviewMs }) {
   if (!OUTCOMES.includes(outcome)) return records;
   const target = Object.values(records)
-    .filter((record) => record.platform === platform && record.tab_id === tabId
+    .filter((record) => record.platform === platform && (record.tab_id === tabId || (record.study_tabs ?? []).includes(tabId))
       && (record.state === 'running' || record.state === 'ended') && record.outcome_source !== 'worker'
       && now - record.last_seen < RESUME_WINDOW_MS)
     .sort((a, b) => b.last_seen - a.last_seen)[0];
@@ -121,10 +131,11 @@ export function hint(records, { platform, tabId, outcome, now, reviewMs }) {
   return { ...records, [target.id]: next };
 }
 
-export function setPaused(records, { id, paused }) {
+export function setPaused(records, { id, paused, now }) {
   const record = records[id];
   if (!record || record.state !== 'running') return records;
-  return { ...records, [id]: { ...record, paused: Boolean(paused) } };
+  const counted = paused && now !== undefined ? closeSegment(record, now) : record;
+  return { ...records, [id]: { ...counted, paused: Boolean(paused) } };
 }
 
 /**
@@ -159,16 +170,31 @@ export function addLaterStatus(records, { id, status, now }) {
 }
 
 /**
+ * A running record is silent when its page stopped reporting and none of its tabs is in
+ * front or still open as a study tab (a hidden or frozen platform tab may report seldom
+ * while the worker is in the study).
+ */
+function silent(record, now) {
+  return now - record.last_seen > STALE_MS && (record.foreground_since ?? null) === null && !(record.study_tabs ?? []).length;
+}
+
+/**
  * Housekeeping on every alarm: running records whose tab went silent end where they were
- * last seen; ended records with an ending, past their review delay, are ready to send.
+ * last seen, those past their time allotted end when it ran out; ended records with an
+ * ending, past their review delay, are ready to send.
  */
 export function sweep(records, { now, reviewMs }) {
   let changed = records;
   const ready = [];
   for (const record of Object.values(records)) {
     let current = record;
-    if (current.state === 'running' && now - current.last_seen > STALE_MS) {
-      current = ended(current, current.last_seen, reviewMs, null, null);
+    const deadline = current.time_allotted_s ? current.started_at + current.time_allotted_s * 1000 : Infinity;
+    if (current.state === 'running' && silent(current, now)) {
+      current = ended(current, Math.min(current.last_seen, deadline), reviewMs, null, null);
+    } else if (current.state === 'running' && now >= deadline) {
+      // The platform closed the task then, whatever tab is still open; the worker may review
+      // it from now, however late this sweep came.
+      current = { ...ended(current, deadline, reviewMs, null, null), review_until: now + reviewMs };
     }
     if (current.state === 'ended' && current.outcome && now >= current.review_until) {
       current = { ...current, state: 'queued' };

@@ -5,14 +5,17 @@
 
 import { createContext } from './context.js';
 import { reconcileGeneric } from './generic-sites.js';
-import { contentHandlers, endRecordsOfTab } from './handlers/content.js';
+import { contentHandlers } from './handlers/content.js';
 import { pageHandlers } from './handlers/pages.js';
+import { tabHandlers } from './handlers/tabs.js';
 import { RETRY_ALARM, SYNC_ALARM, ensureAlarms, housekeeping, showBadge } from './housekeeping.js';
 import { ensureSecret } from './install.js';
 
 const context = createContext(chrome);
 const fromContent = contentHandlers(context);
 const fromPages = pageHandlers(context);
+const tabs = tabHandlers(context);
+const warn = (label) => (error) => console.warn(`FairClick: ${label}`, error);
 const extensionPages = chrome.runtime.getURL('extension/');
 
 async function firstRun() {
@@ -36,17 +39,26 @@ chrome.runtime.onStartup.addListener(() => {
   ensureAlarms(chrome).catch(() => null);
   context.settings().then((settings) => reconcileGeneric({ ...context, settings })).catch(() => null);
   showBadge(context).catch(() => null);
+  return tabs.browserStarted().catch(warn('tabs after start'));
 });
 
 chrome.alarms.onAlarm.addListener((alarm) => {
-  if (alarm.name === SYNC_ALARM || alarm.name === RETRY_ALARM) {
-    housekeeping(context).catch((error) => console.warn('FairClick: sync', error));
-  }
+  if (alarm.name !== SYNC_ALARM && alarm.name !== RETRY_ALARM) return undefined;
+  return housekeeping(context).catch(warn('sync'));
 });
 
-chrome.tabs.onRemoved.addListener((tabId) => {
-  endRecordsOfTab(context, tabId).catch(() => null);
+// A started study runs in tabs of its own (handlers/tabs.js). These listeners return their
+// work's promise (browsers ignore it for these events) so tests can wait for it.
+chrome.tabs.onCreated.addListener((tab) => tabs.created(tab).catch(warn('tab opened')));
+chrome.tabs.onRemoved.addListener((tabId) => tabs.removed(tabId).catch(warn('tab closed')));
+chrome.tabs.onActivated.addListener(() => tabs.follow().catch(warn('tab activated')));
+chrome.windows?.onFocusChanged.addListener(() => tabs.follow().catch(warn('window focus')));
+chrome.idle?.onStateChanged.addListener(() => tabs.follow().catch(warn('idle')));
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && changes.settings) return tabs.watchIdle().catch(warn('idle setting'));
+  return undefined;
 });
+tabs.watchIdle().catch(warn('idle setting'));
 
 chrome.permissions.onRemoved.addListener(() => {
   context.settings().then((settings) => reconcileGeneric({ ...context, settings })).catch(() => null);

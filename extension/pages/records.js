@@ -20,6 +20,7 @@ export function recordCard(document, record, { t, language, onChange }) {
     }),
   });
   card.append(heading, facts);
+  if (record.state === 'running' && record.study_tabs?.length) card.append(element(document, 'p', { className: 'study-tab', text: t('record_study_tab') }));
   if (record.outcome) card.append(element(document, 'p', { className: 'outcome', text: t('record_outcome', { outcome: t(`outcome_${record.outcome}`) }) }));
   if (record.error) card.append(element(document, 'p', { className: 'error', text: t('record_error', { status: record.error.status, message: record.error.message || record.error.code }) }));
   const message = element(document, 'p', { className: 'message', attrs: { role: 'status', 'data-error': '' } });

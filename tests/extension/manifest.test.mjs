@@ -46,7 +46,8 @@ test('one content-script loader per adapter, on exactly the adapter\'s pages, an
 
 test('host permissions are the adapters\' pages and the loopback service, nothing wider; the rest is optional', () => {
   assert.deepEqual(sorted(manifest.host_permissions), sorted([...adapterMatches, ...SERVICE_DEFAULTS]));
-  assert.deepEqual(sorted(manifest.permissions), ['activeTab', 'alarms', 'scripting', 'storage']);
+  // "idle" shows the worker no permission warning; the study tabs are followed by tab ids, without "tabs".
+  assert.deepEqual(sorted(manifest.permissions), ['activeTab', 'alarms', 'idle', 'scripting', 'storage']);
   assert.deepEqual(sorted(manifest.optional_host_permissions), ['http://*/*', 'https://*/*']);
 });
 

@@ -7,8 +7,10 @@ import { assignmentHash } from '../hash.js';
 import { ensureInstall, ensureSecret } from '../install.js';
 import { adapterHealthPayload } from '../payloads.js';
 import { scoreListings } from '../scores.js';
+import { releaseTab, taskPageGesture } from '../study-tabs.js';
 import { beat, end, hint, startOrResume } from '../timings.js';
 import { housekeeping } from '../housekeeping.js';
+import { track } from './tabs.js';
 
 const HEALTH_EVERY_MS = 3600_000;
 const TITLES_KEPT = 2000;
@@ -69,12 +71,14 @@ export function contentHandlers(context) {
       const hash = typeof assignmentId === 'string' && assignmentId && task?.platform
         ? await assignmentHash(secret, task.platform, assignmentId)
         : null;
+      const tabId = sender.tab?.id ?? null;
       let started = null;
-      await context.store.update('timings', (records) => {
-        const result = startOrResume(records, { task, assignmentHash: hash, tabId: sender.tab?.id ?? null, now: context.now(), newId });
+      // Settled at once: the task's tab is usually in front as it starts.
+      await track(context, (records, now) => {
+        const result = startOrResume(releaseTab(records, tabId), { task, assignmentHash: hash, tabId, now, newId });
         started = result.record;
         return result.records;
-      }, {});
+      }, { always: true });
       if (!started) return { error: { code: 'bad_task' } };
       return { record_id: started.id, active_s: started.active_s, paused: started.paused, time_allotted_s: started.time_allotted_s };
     },
@@ -92,6 +96,12 @@ export function contentHandlers(context) {
       return { ok: true };
     },
 
+    /** The worker clicked on the task page: a tab it opens now is the study's (study-tabs.js). */
+    async 'timing.gesture'({ record_id: id }, sender) {
+      await track(context, (records, now) => taskPageGesture(records, { id, tabId: sender.tab?.id ?? null, now }));
+      return { ok: true };
+    },
+
     async 'timing.hint'({ platform, outcome }, sender) {
       const settings = await context.settings();
       await context.store.update('timings', (current) => hint(current, { platform, tabId: sender.tab?.id ?? null, outcome, now: context.now(), reviewMs: settings.reviewMinutes * 60_000 }), {});
@@ -99,19 +109,4 @@ export function contentHandlers(context) {
       return { ok: true };
     },
   };
-}
-
-/** The tab of a running record closed: the record ends where it was last heard from. */
-export async function endRecordsOfTab(context, tabId) {
-  const settings = await context.settings();
-  await context.store.update('timings', (records) => {
-    let next = records;
-    for (const record of Object.values(records)) {
-      if (record.state === 'running' && record.tab_id === tabId) {
-        next = end(next, { id: record.id, activeSeconds: record.active_s, now: record.last_seen, reviewMs: settings.reviewMinutes * 60_000 });
-      }
-    }
-    return next;
-  }, {});
-  await housekeeping(context);
 }

@@ -8,7 +8,9 @@ import { ensureInstall } from '../install.js';
 import { defaultThreshold } from '../minimum-wage.js';
 import { outcomeEntry, enqueue, withoutRecord } from '../outbox.js';
 import { syncState } from '../sync.js';
+import { activeSecondsAt } from '../foreground.js';
 import { addLaterStatus, correct, setPaused } from '../timings.js';
+import { track } from './tabs.js';
 import { validateSettingsPatch } from '../../shared/settings.js';
 
 export function pageHandlers(context) {
@@ -21,7 +23,11 @@ export function pageHandlers(context) {
 
   const handlers = {
     async state() {
-      const records = Object.values(await store.get('timings', {})).sort((a, b) => b.started_at - a.started_at);
+      const now = context.now();
+      // A running record's time includes the segment its tabs are in front for right now.
+      const records = Object.values(await store.get('timings', {}))
+        .map((record) => (record.state === 'running' ? { ...record, active_s: activeSecondsAt(record, now) } : record))
+        .sort((a, b) => b.started_at - a.started_at);
       const install = await store.get('install', null);
       const settings = await context.settings();
       return {
@@ -34,7 +40,8 @@ export function pageHandlers(context) {
     },
 
     async 'timing.pause'({ id, paused }) {
-      const records = await store.update('timings', (current) => setPaused(current, { id, paused }), {});
+      await track(context, (current, now) => setPaused(current, { id, paused, now }));
+      const records = await store.get('timings', {});
       await notifyTab(records[id], { type: 'timing.paused', record_id: id, paused: Boolean(records[id]?.paused) });
       return { ok: true };
     },

@@ -6,6 +6,9 @@ import { ActiveClock } from './clock.js';
 import { focusInFrame, watchActivity } from './activity.js';
 
 export const BEAT_MS = 5000;
+const GESTURE_EVERY_MS = 2000;
+// A click that opens the study's tab: a link, a middle click, the context menu's "open in new tab".
+const GESTURES = ['click', 'auxclick', 'contextmenu'];
 
 /**
  * deps: {window, worker, runtime, now, settings: {idleSeconds}}; task: an adapter's
@@ -27,8 +30,23 @@ export async function startSession(task, { window, worker, runtime, now, setting
     worker.send('timing.end', { record_id: started.record_id, active_s: activeSeconds(), outcome }).catch(() => {});
   };
 
+  // The worker follows the tab the study opens in only if it was opened by the worker's own
+  // click here (background/study-tabs.js). Only that it happened is sent, never where.
+  let lastGesture = -Infinity;
+  const gesture = () => {
+    const t = now();
+    if (over || t - lastGesture < GESTURE_EVERY_MS) return;
+    lastGesture = t;
+    worker.send('timing.gesture', { record_id: started.record_id }).catch(() => {});
+  };
+  for (const type of GESTURES) window.document.addEventListener(type, gesture, { signal, capture: true, passive: true });
+
   const timer = window.setInterval(async () => {
-    if (focusInFrame(window.document)) clock.input();
+    // A click inside the task's cross-origin frame never reaches this document; focus there is all we see.
+    if (focusInFrame(window.document)) {
+      clock.input();
+      gesture();
+    }
     const reply = await worker.send('timing.beat', { record_id: started.record_id, active_s: activeSeconds() }).catch(() => null);
     if (!reply) return;
     clock.setPaused(reply.paused);

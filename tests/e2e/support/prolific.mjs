@@ -5,6 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { serve } from './browser.mjs';
 
 const APP = await readFile(new URL('../fixtures/prolific-app.html', import.meta.url), 'utf8');
+/** The researcher's survey site a started study opens (tests route it to fixtures/survey.html). */
+export const SURVEY = 'https://survey.example.org';
 
 export function study(id, { name, pence, minutes, researcher = { id: '5f1e0c0a0b0c0d0e0f101112', name: 'Dr Example' }, maximum = minutes * 4 }) {
   return {
@@ -29,7 +31,10 @@ export async function serveProlific(context, studies) {
     if (one) return json(route, studies.find((item) => item.id === one[1]));
     if (path.endsWith('/participant/studies/')) return json(route, { results: studies, meta: { count: studies.length } });
     if (path.endsWith('/submissions/reserve/')) {
-      return json(route, { id: '65b0c0ffee0000000000beef', status: 'RESERVED', participant_id: '60aaaaaaaaaaaaaaaaaaaaaa', study_id: JSON.parse(route.request().postData()).study_id });
+      const studyId = JSON.parse(route.request().postData()).study_id;
+      // Like Prolific's, the study's address carries the participant's id: it must never be read.
+      const studyUrl = `${SURVEY}/run?PROLIFIC_PID=60aaaaaaaaaaaaaaaaaaaaaa&STUDY_ID=${studyId}&SESSION_ID=65b0c0ffee0000000000beef`;
+      return json(route, { id: '65b0c0ffee0000000000beef', status: 'RESERVED', participant_id: '60aaaaaaaaaaaaaaaaaaaaaa', study_id: studyId, study_url: studyUrl });
     }
     return route.fulfill({ status: 404, body: '' });
   });

@@ -112,3 +112,21 @@ test('a task an adapter described without id or reward starts nothing', () => {
   assert.equal(startOrResume({}, { task: { platform: 'mturk', reward: { amount: '1', currency: 'USD' } }, now: T0, newId }).record, null);
   assert.equal(startOrResume({}, { task: { platform: 'mturk', task_id: 'x' }, now: T0, newId }).record, null);
 });
+
+test('a study tab keeps a silent record running; the platform page shown in a study tab ends it', () => {
+  let { records, id } = started();
+  records = { ...records, [id]: { ...records[id], study_tabs: [8] } };
+  const swept = sweep(records, { now: T0 + STALE_MS * 10, reviewMs: REVIEW }).records;
+  assert.equal(swept[id].state, 'running', 'a hidden platform tab reports seldom while the worker is in the study');
+  const hinted = hint(swept, { platform: 'mturk', tabId: 8, outcome: 'submitted', now: T0 + 60_000, reviewMs: REVIEW });
+  assert.deepEqual([hinted[id].state, hinted[id].outcome], ['ended', 'submitted']);
+});
+
+test('ending a record closes its tabs\' segment in front; pausing closes it too', () => {
+  let { records, id } = started();
+  records = { ...records, [id]: { ...records[id], foreground_ms: 60_000, foreground_since: T0 + 100_000 } };
+  const paused = setPaused(records, { id, paused: true, now: T0 + 160_000 });
+  assert.deepEqual([paused[id].foreground_ms, paused[id].foreground_since, paused[id].active_s], [120_000, null, 120]);
+  const ended = end(records, { id, activeSeconds: 30, now: T0 + 400_000, reviewMs: REVIEW });
+  assert.deepEqual([ended[id].active_s, ended[id].foreground_since], [360, null]);
+});

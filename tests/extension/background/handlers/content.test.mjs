@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { createContext } from '../../../../extension/background/context.js';
-import { contentHandlers, endRecordsOfTab } from '../../../../extension/background/handlers/content.js';
+import { contentHandlers } from '../../../../extension/background/handlers/content.js';
+import { tabHandlers } from '../../../../extension/background/handlers/tabs.js';
 import { fakeChrome, fakeClock, fakeFetch } from '../../support/fake-chrome.mjs';
 
 const catalogue = (language) => readFileSync(new URL(`../../../../_locales/${language}/messages.json`, import.meta.url), 'utf8');
@@ -60,7 +61,7 @@ test('closing the tab ends its running record at the last heartbeat', async () =
   await handlers['timing.beat']({ record_id: started.record_id, active_s: 18 });
   const lastSeen = clock();
   clock.advance(60_000);
-  await endRecordsOfTab(context, 12);
+  await tabHandlers(context).removed(12);
   const record = (await context.store.get('timings', {}))[started.record_id];
   assert.deepEqual([record.state, record.ended_at, record.active_s], ['ended', lastSeen, 18]);
 });

@@ -71,3 +71,26 @@ test('a record ended or discarded from the popup stops the page\'s reports', asy
   assert.equal(beats().length, 1);
   controller.abort();
 });
+
+test('a click on the task page tells the worker (at most every 2 s), so the tab it opens is the study\'s; so does focus in the task\'s frame', async () => {
+  const controller = new window.AbortController();
+  await start(controller);
+  const gestures = () => sent.filter((message) => message.type === 'timing.gesture');
+  const click = (type = 'click') => window.document.body.dispatchEvent(new window.MouseEvent(type, { bubbles: true }));
+  click();
+  click('auxclick');
+  assert.deepEqual(gestures(), [{ type: 'timing.gesture', record_id: 'rec-1' }], 'only that it happened, never where');
+  mock.timers.tick(2000);
+  click('contextmenu');
+  assert.equal(gestures().length, 2);
+  const frame = window.document.createElement('iframe');
+  window.document.body.append(frame);
+  frame.focus();
+  mock.timers.tick(BEAT_MS);
+  await flush();
+  assert.equal(gestures().length, 3);
+  controller.abort();
+  mock.timers.tick(BEAT_MS);
+  click();
+  assert.equal(gestures().length, 3, 'a page left says nothing more');
+});
