@@ -241,6 +241,7 @@ async def seed(store: Any, *, seed_value: int = 2026, now: datetime | None = Non
                            for flag, moderation in made if moderation is not None))
     events = adapter_events(now)
     await asyncio.gather(*(admin.add_adapter_health(event, day) for day, event in events))
+    await store.settle()  # the community's estimates are in place when seed() returns
     return SeedSummary(len(honest) + len(gaming), timings, outcomes, len(made), len(events))
 
 

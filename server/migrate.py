@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .store.mongo import MongoStore
+from .store.sqlite import SqliteStore
 from .store.mongo.documents import to_document
 from .store.sqlite.schema import CONTRIBUTORS, GROUPS, OUTCOME_COLUMNS, REPORTS, TASKS, TIMING_COLUMNS, Table
 
@@ -50,6 +51,13 @@ def _group_document(group: Any) -> dict[str, Any]:
 async def copy(source: Path, url: str, database: str) -> dict[str, int]:
     if not source.is_file():
         raise MigrationError(f"no SQLite store at {source}")
+    # Fold what a stopped service acknowledged but had not folded yet: the copy carries aggregates.
+    folding = SqliteStore(source)
+    await folding.open()
+    try:
+        await folding.settle()
+    finally:
+        await folding.close()
     conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     target = MongoStore(url, database=database, sweep_every_s=None)
     await target.open()

@@ -9,6 +9,9 @@ Rules every implementation keeps:
 - A batch is all-or-nothing: on error nothing of it is stored.
 - Timings are idempotent per (install_id, idempotency_key); outcomes per
   (install_id, idempotency_key, status). A repeat is counted in `duplicates` and changes nothing.
+- Aggregates may be folded right behind the acknowledgement (SQLite folds on its writer
+  thread within milliseconds): `settle()` returns once everything acknowledged before the
+  call is in the aggregates. Reads never wait for folding.
 - Aggregates follow `server/aggregates.py`: per-(install, task) reports, task aggregates
   recomputed from reports, group aggregates updated by `group_delta` increments.
 - `score_inputs` reads O(1) rows per listing, whatever the history's size.
@@ -59,6 +62,9 @@ class Store(Protocol):
 
     async def ping(self) -> None:
         """Raise StoreUnavailable unless the database answers."""
+
+    async def settle(self) -> None:
+        """Return once every record acknowledged before the call is folded into the aggregates."""
 
     # installs
     async def create_install(self, install_id: str, token_hash: str, created_at: datetime) -> None: ...

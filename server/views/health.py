@@ -20,6 +20,8 @@ class Check(BaseModel):
     ok: bool
     kind: str
     error: Annotated[str, Field(max_length=500)] | None = None
+    #: Acknowledged records not folded into the estimates yet (information: normally 0 within milliseconds).
+    unfolded: int | None = None
 
 
 class Health(BaseModel):
@@ -39,6 +41,9 @@ async def healthz(request: web.Request, inputs: Inputs) -> web.Response:
     try:
         async with asyncio.timeout(PING_TIMEOUT_S):
             await request.app[METRICS].timed("ping", store.ping())
+            fold_lag = getattr(store, "fold_lag", None)
+            if fold_lag is not None:
+                check = Check(ok=True, kind=check.kind, unfolded=await fold_lag())
     except TimeoutError:
         check = Check(ok=False, kind=check.kind, error=f"no answer within {PING_TIMEOUT_S} s")
     except Exception as exc:  # any failure of the dependency is the answer here, not a 500

@@ -51,6 +51,10 @@ async function seed() {
     const answer = await service.call('/v1/timings', { token: tokens[n], body });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
   }
+  for (const [taskId, requesterId, reward, reports] of [['wide', 'E2E requester A', '1.00', 3], ['narrow', 'E2E requester B', '3.00', 2]]) {
+    const listing = { platform: PLATFORM, task_id: taskId, requester_id: requesterId, reward: { amount: reward, currency: 'EUR' } };
+    await service.folded(tokens[0], listing, reports);
+  }
   const flag = await service.call('/v1/flags', {
     token: tokens[0],
     body: { platform: PLATFORM, requester_id: 'E2E requester A', reason: 'phishing', comment: HOSTILE },

@@ -103,6 +103,9 @@ class MongoStore(MongoAdmin):
         with translated():
             await self.db.command("ping")
 
+    async def settle(self) -> None:
+        """Nothing to wait for: MongoStore folds each batch before acknowledging it."""
+
     # --- abandoned leases -----------------------------------------------------------------------
 
     async def sweep(self) -> int:

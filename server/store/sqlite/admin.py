@@ -30,7 +30,7 @@ from ..admin import (
     WeeklyReports,
 )
 from ..protocol import GroupKey
-from . import ingest
+from . import fold_behind, ingest
 from .schema import CONTRIBUTORS, GROUPS, TASKS
 
 T = TypeVar("T")
@@ -108,6 +108,8 @@ def _add_adapter_health(conn: sqlite3.Connection, event: AdapterHealth, day: str
 
 
 def _set_discounted(conn: sqlite3.Connection, install_id: str, discounted: bool) -> int:
+    while fold_behind.fold_chunk(conn):  # exact over everything acknowledged so far
+        pass
     row = conn.execute(f"SELECT {CONTRIBUTORS.select_sql()} FROM contributors WHERE install_id = ?", (install_id,)).fetchone()
     if row is None:
         raise KeyError(install_id)

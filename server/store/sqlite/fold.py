@@ -46,10 +46,17 @@ class TaskState:
     #: install_id -> report: the task's latest MAX_REPORTS_PER_TASK reports, plus the writing install's own.
     reports: dict[str, Report] = field(default_factory=dict)
     changed: dict[str, Report] = field(default_factory=dict)
+    #: The earliest first_seen the task had at the end of an acknowledged batch folded along with
+    #: later ones: a group keeps the earliest first_seen it ever saw, so folding several batches at
+    #: once (fold_behind.py) must not skip the states each batch left.
+    earliest: float | None = None
+    #: The requester a task stored without one got at the end of such a batch (it keeps the first).
+    assigned: str | None = None
 
     @property
     def requester_id(self) -> str | None:
-        return self.stored.requester_id if self.stored is not None else None
+        known = self.stored.requester_id if self.stored is not None else None
+        return known if known is not None else self.assigned
 
     def window(self) -> list[Report]:
         """The reports the task's aggregate is computed from, oldest first."""
@@ -59,6 +66,16 @@ class TaskState:
     def put(self, report: Report) -> None:
         self.reports[report.install_id] = report
         self.changed[report.install_id] = report
+
+    def end_of_batch(self) -> None:
+        """Remember what the task's aggregate would keep from now on: its first_seen, its requester."""
+        window = self.window()
+        if self.requester_id is None:
+            self.assigned = next((r.requester_id for r in window if r.requester_id is not None), None)
+        reports = window if len(self.reports) > MAX_REPORTS_PER_TASK else self.reports.values()
+        first_seen = min((r.ended_at for r in reports if r.trust > 0), default=None)
+        if first_seen is not None and (self.earliest is None or first_seen < self.earliest):
+            self.earliest = first_seen
 
     def aggregate(self, requester_id: str | None) -> TaskAggregate:
         return task_aggregate(self.platform, self.task_id, requester_id, self.window())
@@ -129,17 +146,19 @@ class GroupDeltas:
     sums: dict[GroupKey, list[float]] = field(default_factory=dict)
     first_seen: dict[GroupKey, float | None] = field(default_factory=dict)
 
-    def add(self, old: TaskAggregate | None, new: TaskAggregate) -> None:
+    def add(self, old: TaskAggregate | None, new: TaskAggregate, earliest: float | None = None) -> None:
         # aggregates.group_delta, with each task's contribution computed once for both groups.
         before, after = _vector(old), _vector(new)
+        first_seen = new.first_seen if earliest is None or (new.first_seen is not None and new.first_seen < earliest) \
+            else earliest
         delta = [b - a for a, b in zip(before, after, strict=True)]
-        self._add((new.platform, None), delta, new.first_seen)
+        self._add((new.platform, None), delta, first_seen)
         if old is not None and old.requester_id != new.requester_id:
             if old.requester_id is not None:
                 self._add((old.platform, old.requester_id), [-value for value in before], None)
             delta = list(after)  # the new requester gets the task's whole contribution
         if new.requester_id is not None:
-            self._add((new.platform, new.requester_id), delta, new.first_seen)
+            self._add((new.platform, new.requester_id), delta, first_seen)
 
     def _add(self, key: GroupKey, delta: list[float], first_seen: float | None) -> None:
         sums = self.sums.get(key)
@@ -159,6 +178,6 @@ def settle_tasks(states: Iterable[TaskState], deltas: GroupDeltas) -> list[TaskA
         if requester_id is None:
             requester_id = next((r.requester_id for r in state.window() if r.requester_id is not None), None)
         task = state.aggregate(requester_id)
-        deltas.add(state.stored, task)
+        deltas.add(state.stored, task, state.earliest)
         tasks.append(task)
     return tasks

@@ -1,7 +1,9 @@
 """Write jobs: each runs on the writer thread inside its own SAVEPOINT (see writer.py).
 
-A batch costs a constant number of statements plus one per task past
-MAX_REPORTS_PER_TASK reports: keys are passed as one JSON array and joined with json_each.
+Ingest only appends the raw records; `fold_behind.py` folds them into the aggregates right
+behind, with the loading and saving here. Loading a set of tasks costs a constant number of
+statements plus one per task past MAX_REPORTS_PER_TASK reports: keys are passed as one JSON
+array and joined with json_each.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from shared_schema import Outcome, Timing
 
 from ...aggregates import ADDITIVE, MAX_REPORTS_PER_TASK, Contributor
 from ..protocol import IngestResult, TaskKey
-from .fold import GroupDeltas, TaskState, fold_outcome, fold_timing, report_from_timing, settle_tasks
+from .fold import GroupDeltas, TaskState, settle_tasks
 from .schema import CONTRIBUTORS, OUTCOME_COLUMNS, REPORTS, TASKS, TIMING_COLUMNS
 
-_INSERT_TIMING = f"INSERT INTO timings ({', '.join(TIMING_COLUMNS)}) VALUES ({', '.join('?' * len(TIMING_COLUMNS))})"
-_INSERT_OUTCOME = f"INSERT INTO outcomes ({', '.join(OUTCOME_COLUMNS)}) VALUES ({', '.join('?' * len(OUTCOME_COLUMNS))})"
+_INSERT_TIMING = (f"INSERT OR IGNORE INTO timings ({', '.join(TIMING_COLUMNS)}, seq) "
+                  f"VALUES ({', '.join('?' * (len(TIMING_COLUMNS) + 1))})")
+_INSERT_OUTCOME = (f"INSERT OR IGNORE INTO outcomes ({', '.join(OUTCOME_COLUMNS)}, seq) "
+                   f"VALUES ({', '.join('?' * (len(OUTCOME_COLUMNS) + 1))})")
 _UPSERT_GROUP = (
     f"INSERT INTO groups (platform, requester_id, {', '.join(ADDITIVE)}, first_seen) "
     f"VALUES (?, ?, {', '.join('?' * len(ADDITIVE))}, ?) "
@@ -36,7 +40,7 @@ _REPORTS_OF_TASKS = (f"SELECT {REPORTS.select_sql('r')} FROM json_each(?) AS k "
 _LATEST_REPORTS = (f"SELECT {REPORTS.select_sql()} FROM reports WHERE platform = ? AND task_id = ? "
                    f"ORDER BY ended_at DESC, install_id DESC LIMIT {MAX_REPORTS_PER_TASK}")
 _OWN_REPORTS = (f"SELECT {REPORTS.select_sql('r')} FROM json_each(?) AS k JOIN reports AS r "
-                "ON r.platform = k.value ->> 0 AND r.task_id = k.value ->> 1 AND r.install_id = ?")
+                "ON r.platform = k.value ->> 0 AND r.task_id = k.value ->> 1 AND r.install_id = k.value ->> 2")
 
 
 def create_install(conn: sqlite3.Connection, install_id: str, token_hash: str, created_at: datetime) -> None:
@@ -56,26 +60,36 @@ def _keys_json(keys: Iterable[object]) -> str:
 
 
 def load_task_states(conn: sqlite3.Connection, install_id: str, keys: Sequence[TaskKey]) -> dict[TaskKey, TaskState]:
+    return load_states(conn, keys, [(key, install_id) for key in keys])
+
+
+def load_states(conn: sqlite3.Connection, keys: Sequence[TaskKey],
+                writers: Iterable[tuple[TaskKey, str]]) -> dict[TaskKey, TaskState]:
+    """The tasks `keys` with their reports; `writers` are the (task, install) pairs being folded."""
     states = {key: TaskState(key[0], key[1], None) for key in keys}
     if not keys:
         return states
-    small, crowded = [], []
+    small, crowded = [], set()
     for row in conn.execute(_TASKS_BY_KEY, (_keys_json(keys),)):
         task = TASKS.from_row(row)
         state = states[(task.platform, task.task_id)]
         state.stored = task
-        (crowded if task.attempts >= MAX_REPORTS_PER_TASK else small).append((task.platform, task.task_id))
+        if task.attempts >= MAX_REPORTS_PER_TASK:
+            crowded.add((task.platform, task.task_id))
+        else:
+            small.append((task.platform, task.task_id))
     if small:
         for row in conn.execute(_REPORTS_OF_TASKS, (_keys_json(small),)):
             report = REPORTS.from_row(row)
             states[(report.platform, report.task_id)].reports[report.install_id] = report
     if crowded:
-        # Only the latest reports count; the writing install's own report is needed even when older.
+        # Only the latest reports count; a writing install's own report is needed even when older.
         for key in crowded:
             for row in conn.execute(_LATEST_REPORTS, key):
                 report = REPORTS.from_row(row)
                 states[key].reports[report.install_id] = report
-        for row in conn.execute(_OWN_REPORTS, (_keys_json(crowded), install_id)):
+        own = {(*key, install_id) for key, install_id in writers if key in crowded}
+        for row in conn.execute(_OWN_REPORTS, (_keys_json(own),)):
             report = REPORTS.from_row(row)
             states[(report.platform, report.task_id)].reports[report.install_id] = report
     return states
@@ -90,7 +104,8 @@ def load_contributor(conn: sqlite3.Connection, install_id: str) -> Contributor:
 # --- writing ------------------------------------------------------------------------------------
 
 
-def save(conn: sqlite3.Connection, states: Iterable[TaskState], contributor: Contributor | None = None) -> None:
+def save(conn: sqlite3.Connection, states: Iterable[TaskState], contributor: Contributor | None = None,
+         contributors: Iterable[Contributor] = ()) -> None:
     states = list(states)
     deltas = GroupDeltas()
     tasks = settle_tasks(states, deltas)
@@ -102,79 +117,59 @@ def save(conn: sqlite3.Connection, states: Iterable[TaskState], contributor: Con
     ])
     if contributor is not None:
         conn.execute(CONTRIBUTORS.replace_sql(), CONTRIBUTORS.to_row(contributor))
+    conn.executemany(CONTRIBUTORS.replace_sql(), [CONTRIBUTORS.to_row(c) for c in contributors])
 
 
-def _timing_row(install_id: str, timing: Timing, received_at: float) -> tuple[object, ...]:
-    return (
-        install_id, timing.idempotency_key, timing.platform, timing.task_id, timing.requester_id,
-        timing.reward.amount, timing.reward.currency, float(timing.active_s),
-        None if timing.wall_s is None else float(timing.wall_s), timing.outcome,
-        timing.started_at.timestamp(), timing.ended_at.timestamp(), timing.advertised_duration_s,
-        timing.time_allotted_s, timing.assignment_hash, received_at,
-    )
+def _next_seq(conn: sqlite3.Connection) -> int:
+    """The next place in the arrival order shared by timings and outcomes."""
+    return conn.execute("SELECT value FROM counters WHERE name = 'arrivals'").fetchone()[0] + 1
+
+
+def _taken(conn: sqlite3.Connection, last: int) -> None:
+    conn.execute("UPDATE counters SET value = ? WHERE name = 'arrivals'", (last,))
+
+
+def _amount(amount: str) -> None:
+    # Folding reads the amount as a number: a record it could not fold must never be acknowledged.
+    try:
+        float(amount)
+    except (TypeError, ValueError):
+        raise ValueError(f"reward amount {amount!r} is not a decimal number") from None
 
 
 def add_timings(conn: sqlite3.Connection, install_id: str, timings: Sequence[Timing]) -> IngestResult:
-    keys = [timing.idempotency_key for timing in timings]
-    seen = {row[0] for row in conn.execute(
-        "SELECT idempotency_key FROM timings WHERE install_id = ? AND idempotency_key IN (SELECT value FROM json_each(?))",
-        (install_id, _keys_json(keys)))}
-    fresh = []
-    for timing in timings:
-        if timing.idempotency_key not in seen:
-            seen.add(timing.idempotency_key)  # a repeat inside the batch is a duplicate too
-            fresh.append(timing)
-    if not fresh:
-        return IngestResult(accepted=0, duplicates=len(timings))
+    """Append the raw timings (the writer folds them right behind: fold_behind.py).
+
+    INSERT OR IGNORE on the (install_id, idempotency_key) key: a repeat, inside the batch or of
+    an earlier one, inserts nothing and is counted from the statement's change count. Its
+    seq is left unused: gaps in the arrival order are harmless.
+    """
+    for t in timings:
+        _amount(t.reward.amount)
     received_at = time.time()
-    conn.executemany(_INSERT_TIMING, [_timing_row(install_id, timing, received_at) for timing in fresh])
-    conn.execute("UPDATE counters SET value = value + ? WHERE name = 'timings'", (len(fresh),))
-
-    verdicts: dict[str, list[tuple[str, float]]] = {}
-    for key, status, at in conn.execute(
-        "SELECT idempotency_key, status, at FROM outcomes WHERE install_id = ? "
-        "AND idempotency_key IN (SELECT value FROM json_each(?)) ORDER BY at, status",
-        (install_id, _keys_json(timing.idempotency_key for timing in fresh)),
-    ):
-        verdicts.setdefault(key, []).append((status, at))
-
-    states = load_task_states(conn, install_id, list(dict.fromkeys((t.platform, t.task_id) for t in fresh)))
-    contributor = load_contributor(conn, install_id)
-    for timing in fresh:
-        report = report_from_timing(install_id, timing)
-        contributor = fold_timing(contributor, states[(timing.platform, timing.task_id)], report,
-                                  verdicts.get(timing.idempotency_key, ()))
-    save(conn, states.values(), contributor)
-    return IngestResult(accepted=len(fresh), duplicates=len(timings) - len(fresh))
+    seq = _next_seq(conn)
+    cursor = conn.executemany(_INSERT_TIMING, [
+        (install_id, t.idempotency_key, t.platform, t.task_id, t.requester_id, t.reward.amount, t.reward.currency,
+         float(t.active_s), None if t.wall_s is None else float(t.wall_s), t.outcome, t.started_at.timestamp(),
+         t.ended_at.timestamp(), t.advertised_duration_s, t.time_allotted_s, t.assignment_hash, received_at, n)
+        for n, t in enumerate(timings, seq)
+    ])
+    accepted = cursor.rowcount
+    if accepted:  # a retried batch changes nothing at all
+        _taken(conn, seq + len(timings) - 1)
+        conn.execute("UPDATE counters SET value = value + ? WHERE name = 'timings'", (accepted,))
+    return IngestResult(accepted=accepted, duplicates=len(timings) - accepted)
 
 
 def add_outcomes(conn: sqlite3.Connection, install_id: str, outcomes: Sequence[Outcome]) -> IngestResult:
-    seen = {tuple(row) for row in conn.execute(
-        "SELECT idempotency_key, status FROM outcomes WHERE install_id = ? "
-        "AND idempotency_key IN (SELECT value FROM json_each(?))",
-        (install_id, _keys_json({outcome.idempotency_key for outcome in outcomes})))}
-    fresh = []
-    for outcome in outcomes:
-        if (outcome.idempotency_key, outcome.status) not in seen:
-            seen.add((outcome.idempotency_key, outcome.status))
-            fresh.append(outcome)
-    if not fresh:
-        return IngestResult(accepted=0, duplicates=len(outcomes))
+    """Append the raw outcomes, idempotent per (install_id, idempotency_key, status); folded behind like timings."""
     received_at = time.time()
-    conn.executemany(_INSERT_OUTCOME, [
-        (install_id, o.idempotency_key, o.status, o.platform, o.task_id, o.requester_id, o.at.timestamp(), received_at)
-        for o in fresh
+    seq = _next_seq(conn)
+    cursor = conn.executemany(_INSERT_OUTCOME, [
+        (install_id, o.idempotency_key, o.status, o.platform, o.task_id, o.requester_id, o.at.timestamp(),
+         received_at, n)
+        for n, o in enumerate(outcomes, seq)
     ])
-    # The timing says which task a verdict concerns; one that has not arrived yet gets it on arrival.
-    tasks_of = {key: (platform, task_id) for key, platform, task_id in conn.execute(
-        "SELECT idempotency_key, platform, task_id FROM timings WHERE install_id = ? "
-        "AND idempotency_key IN (SELECT value FROM json_each(?))",
-        (install_id, _keys_json({outcome.idempotency_key for outcome in fresh})))}
-    known = [outcome for outcome in fresh if outcome.idempotency_key in tasks_of]
-    if known:
-        states = load_task_states(conn, install_id, list(dict.fromkeys(tasks_of[o.idempotency_key] for o in known)))
-        for outcome in known:
-            fold_outcome(states[tasks_of[outcome.idempotency_key]], install_id, outcome.idempotency_key,
-                         outcome.status, outcome.at.timestamp())
-        save(conn, states.values())
-    return IngestResult(accepted=len(fresh), duplicates=len(outcomes) - len(fresh))
+    if cursor.rowcount:
+        _taken(conn, seq + len(outcomes) - 1)
+    return IngestResult(accepted=cursor.rowcount, duplicates=len(outcomes) - cursor.rowcount)

@@ -170,8 +170,20 @@ def add_missing_columns(table: Table) -> Callable[[sqlite3.Connection], None]:
     return step
 
 
+def _add_arrival_order(conn: sqlite3.Connection) -> None:
+    """Fold-behind: raw records carry `seq`, their place in one arrival order shared by timings and
+    outcomes; `counters.folded` is the last seq folded into the aggregates (see fold_behind.py).
+
+    Records stored before this step were folded on arrival: their seq stays NULL, below any watermark.
+    """
+    for table in ("timings", "outcomes"):
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN seq INTEGER")
+        conn.execute(f"CREATE INDEX IF NOT EXISTS {table}_seq ON {table} (seq) WHERE seq IS NOT NULL")
+    conn.execute("INSERT OR IGNORE INTO counters (name, value) VALUES ('arrivals', 0), ('folded', 0)")
+
+
 #: Step n brings a store from user_version n-1 to n. Append only; never edit a released step.
-STEPS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_v1, create_admin_tables)
+STEPS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_v1, create_admin_tables, _add_arrival_order)
 
 
 class NewerStore(RuntimeError):

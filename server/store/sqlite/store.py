@@ -16,7 +16,7 @@ from shared_schema import Outcome, Timing
 
 from ...aggregates import Contributor, GroupAggregate, Report
 from ..protocol import GroupKey, IngestResult, ScoreInputs, StoreUnavailable, TaskKey
-from . import ingest, reads
+from . import fold_behind, ingest, reads
 from .admin import SqliteAdmin
 from .checkpoint import BACKSTOP_PAGES, Checkpointer
 from .connection import connect, is_unusable, translated, unavailable
@@ -82,8 +82,10 @@ class SqliteStore(SqliteAdmin):
     """
 
     def __init__(self, path: str | Path, *, busy_timeout_s: float = BUSY_TIMEOUT_S,
-                 migrations: Sequence[Callable[[sqlite3.Connection], None]] = STEPS) -> None:
+                 migrations: Sequence[Callable[[sqlite3.Connection], None]] = STEPS, fold_paused: bool = False) -> None:
         self.path = Path(path)
+        #: A test hook: acknowledged records stay unfolded until settle() (as when a process dies first).
+        self._fold_paused = fold_paused
         self._busy_timeout_s = busy_timeout_s
         self._migrations = tuple(migrations)
         self._writer: Writer | None = None
@@ -117,7 +119,8 @@ class SqliteStore(SqliteAdmin):
         except OSError as error:
             raise unavailable(error) from error
         checkpointer = Checkpointer(self._connect_reader)
-        writer = Writer(self._connect_writer, after_commit=checkpointer.nudge)
+        writer = Writer(self._connect_writer, after_commit=checkpointer.nudge, background=fold_behind.fold_chunk)
+        writer.paused = self._fold_paused
         await asyncio.to_thread(writer.start)
         checkpointer.start()
         self._writer, self._readers, self._checkpointer = writer, _Readers(self._connect_reader), checkpointer
@@ -136,6 +139,16 @@ class SqliteStore(SqliteAdmin):
         if self._writer is None or not self._writer.alive:
             raise StoreUnavailable("SQLite store is not open")
         await self._read(reads.ping)
+
+    async def settle(self) -> None:
+        """Return once every record acknowledged before the call is folded into the aggregates."""
+        if self._writer is None:
+            raise StoreUnavailable("SQLite store is not open")
+        await self._writer.settle()
+
+    async def fold_lag(self) -> int:
+        """Acknowledged records not folded into the aggregates yet (normally 0 within milliseconds)."""
+        return await self._read(fold_behind.unfolded_records)
 
     # --- plumbing -------------------------------------------------------------------------------
 

@@ -4,6 +4,12 @@ Jobs queue up while a transaction commits; the next transaction takes all of the
 (group commit), so one fsync serves many requests. Each job runs inside its own SAVEPOINT,
 so a job that fails leaves no trace while the others of its group commit; a caller's future
 resolves only after the COMMIT that made its job durable.
+
+Between groups the thread runs its `background` job (folding the raw records into the
+aggregates, fold_behind.py) in transactions of its own: a chunk of up to FOLD_IDLE records
+whenever no job has come for IDLE_GRACE_S, and a slice of FOLD_UNDER_LOAD records at least
+every FOLD_EVERY_S while jobs keep coming. Acknowledgements never wait long for
+folding, and folding keeps going under any load (and catches up once the load eases).
 """
 
 from __future__ import annotations
@@ -30,6 +36,17 @@ Job = Callable[[sqlite3.Connection], T]
 #: transaction holds the file's write lock and how long the first job's answer waits.
 MAX_GROUP = 32
 GROUP_WINDOW_S = 0.05
+#: Under a steady queue, the background job still runs at least this often, on this many records.
+FOLD_EVERY_S = 0.01
+FOLD_UNDER_LOAD = 32
+#: Records per background transaction when no job is waiting (bounds how long a job arriving meanwhile waits).
+FOLD_IDLE = 500
+#: An empty queue right after a commit is often a caller about to send its next job: wait this long first.
+IDLE_GRACE_S = 0.02
+#: With nothing to do, look for records other processes left unfolded this often.
+IDLE_CHECK_S = 1.0
+#: After a failed background transaction (another process holding the lock, a disk error), wait this long.
+FOLD_RETRY_S = 0.2
 
 
 @dataclass(slots=True)
@@ -42,7 +59,15 @@ class _Pending:
 _STOP = object()
 
 
-def _settle(pending: _Pending, outcome: tuple[bool, Any]) -> None:
+@dataclass(slots=True)
+class _Settle:
+    """A request to run the background job until it has caught up with what was committed before it."""
+
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[None]
+
+
+def _settle(pending: _Pending | _Settle, outcome: tuple[bool, Any]) -> None:
     def settle() -> None:
         if pending.future.done():  # the caller was cancelled; the job's effect stands (ingest is idempotent)
             return
@@ -60,8 +85,17 @@ def _settle(pending: _Pending, outcome: tuple[bool, Any]) -> None:
 
 class Writer:
     def __init__(self, connect: Callable[[], sqlite3.Connection], *, name: str = "fairclick-sqlite-writer",
-                 after_commit: Callable[[], None] = lambda: None, group_window_s: float = GROUP_WINDOW_S) -> None:
+                 after_commit: Callable[[], None] = lambda: None, group_window_s: float = GROUP_WINDOW_S,
+                 background: Callable[[sqlite3.Connection, int], bool] | None = None) -> None:
         self._connect = connect
+        self._background = background
+        #: A test hook: while True the background job only runs for settle() (as if the process died first).
+        self.paused = False
+        self._behind = background is not None  # records may be waiting (e.g. left by a killed process)
+        self._last_background = 0.0
+        self._retry_at = 0.0
+        self._under_load = False  # whether the next background run is a slice taken from waiting jobs
+        self._last_job = 0.0
         self._group_window_s = group_window_s
         self._after_commit = after_commit
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -94,6 +128,17 @@ class Writer:
             self._queue.put(_Pending(job, loop, future))
         return future
 
+    def settle(self) -> asyncio.Future[None]:
+        """A future resolved once the background job has caught up with everything committed before the call."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        with self._gate:
+            if not self.alive:
+                future.set_exception(StoreUnavailable("SQLite store is closed"))
+                return future
+            self._queue.put(_Settle(loop, future))
+        return future
+
     def stop(self) -> None:
         """Finish the queued jobs, then close the connection (blocking: call it off the event loop)."""
         if self._thread.is_alive():
@@ -115,7 +160,10 @@ class Writer:
         self._started.set()
         try:
             while True:
-                first = self._queue.get()
+                first = self._next()
+                if first is None:  # time for the background job
+                    conn = self._catch_up(conn, settle=None, once=True)
+                    continue
                 if first is _STOP:
                     break
                 if conn is None:  # the last transaction broke the connection: a fresh one, once the file is back
@@ -124,16 +172,91 @@ class Writer:
                     except BaseException as error:  # noqa: BLE001 - the caller hears 503 and retries
                         _settle(first, (False, error if isinstance(error, StoreUnavailable) else unavailable(error)))
                         continue
+                if isinstance(first, _Settle):
+                    conn = self._catch_up(conn, settle=first, once=False)
+                    continue
                 stop, broken = self._transaction(conn, first)
+                self._last_job = time.monotonic()
                 if broken:
                     conn.close()
                     conn = None
+                elif self._background is not None:
+                    self._behind = True
                 if stop:
                     break
+            if conn is not None and not self.paused:
+                self._catch_up(conn, settle=None, once=False)  # a clean stop leaves nothing unfolded
         finally:
             if conn is not None:
                 conn.close()
             self._fail_queued()
+
+    def _next(self) -> Any:
+        """The next queued item, or None when the background job should run now (`_under_load` says how much)."""
+        while True:
+            if not self._behind or self.paused:
+                try:
+                    item = self._queue.get(timeout=None if self.paused or self._background is None else IDLE_CHECK_S)
+                except queue.Empty:
+                    self._behind = True  # another process on the file may have acknowledged records and died
+                    continue
+                self._last_job = time.monotonic()
+                return item
+            now = time.monotonic()
+            if now < self._retry_at:
+                wake = self._retry_at
+            elif now - self._last_job >= IDLE_GRACE_S and self._queue.empty():
+                self._under_load = False  # nothing came for a while: a full chunk
+                return None
+            elif now - self._last_background >= FOLD_EVERY_S:
+                self._under_load = True  # jobs keep coming: a slice, then back to them
+                return None
+            else:
+                wake = min(self._last_job + IDLE_GRACE_S, self._last_background + FOLD_EVERY_S)
+            try:
+                item = self._queue.get(timeout=max(0.0, wake - now))
+            except queue.Empty:
+                continue
+            self._last_job = time.monotonic()
+            return item
+
+    def _catch_up(self, conn: sqlite3.Connection | None, *, settle: _Settle | None,
+                  once: bool) -> sqlite3.Connection | None:
+        """Run the background job, once or until it has caught up; return the connection (None if broken)."""
+        while self._background is not None:
+            if conn is None:
+                try:
+                    conn = self._connect()
+                except BaseException as error:  # noqa: BLE001 - retried later; a settle() caller hears 503
+                    self._failed(settle, error)
+                    return None
+            self._last_background = time.monotonic()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                more = self._background(conn, FOLD_UNDER_LOAD if once and self._under_load else FOLD_IDLE)
+                conn.execute("COMMIT")
+            except BaseException as error:  # noqa: BLE001 - the records stay stored; folding retries
+                self._rollback(conn)
+                if not is_unusable(error) and not isinstance(error, StoreUnavailable):
+                    log.exception("SQLite background transaction failed")
+                self._failed(settle, error)
+                if not is_busy(error):
+                    conn.close()
+                    return None
+                return conn
+            self._after_commit()
+            self._behind = more
+            if once or not more:
+                break
+        if settle is not None:
+            _settle(settle, (True, None))
+        return conn
+
+    def _failed(self, settle: _Settle | None, error: BaseException) -> None:
+        self._behind = True
+        self._retry_at = time.monotonic() + FOLD_RETRY_S
+        if settle is not None:
+            _settle(settle, (False, error if isinstance(error, StoreUnavailable) else unavailable(error)))
 
     def _transaction(self, conn: sqlite3.Connection, first: _Pending) -> tuple[bool, bool]:
         """Run `first` and the jobs queued behind it in one transaction.

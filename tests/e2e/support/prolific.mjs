@@ -60,4 +60,6 @@ export async function seedTimings(service, { task_id, reward, activeSeconds, req
     const answer = await service.call('/v1/timings', { token, body: { timings: [timing] } });
     if (answer.status !== 200 && answer.status !== 201 && answer.status !== 202) throw new Error(`seeding failed: ${answer.status} ${JSON.stringify(answer.body)}`);
   }
+  const listing = { platform: 'prolific', task_id, reward, ...(requester_id ? { requester_id } : {}) };
+  await service.folded(await service.install(), listing, activeSeconds.length);
 }

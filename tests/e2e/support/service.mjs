@@ -61,6 +61,18 @@ export async function startService({ env = {} } = {}) {
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : null };
     },
+    /**
+     * Waits until /v1/score counts `reports` contributors for `listing`: an acknowledged timing is
+     * durable at once, and the estimates include it within milliseconds (folded behind).
+     */
+    async folded(token, listing, reports) {
+      for (let attempt = 0; ; attempt += 1) {
+        const answer = await this.call('/v1/score', { token, body: { listings: [listing] } });
+        if (answer.status === 200 && answer.body.scores[0].reports >= reports) return;
+        if (attempt > 500) throw new Error(`the estimates of ${listing.task_id} did not reach ${reports} reports: ${JSON.stringify(answer.body)}`);
+        await new Promise((ok) => setTimeout(ok, 20));
+      }
+    },
     /** Rows of a read-only SQL query on the service's SQLite file (what the database really holds). */
     async query(sql, params = []) {
       const script = 'import json, sqlite3, sys\n'

@@ -32,6 +32,7 @@ async def report(client: TestClient, task_id: str, reward: str, *, installs: int
                                    reward={"amount": reward, "currency": "EUR"})]}
         response = await client.post("/v1/timings", json=body, headers=bearer(token))
         assert response.status == 200, await response.text()
+    await store_of(client).settle()
 
 
 async def known_community(client: TestClient) -> None:

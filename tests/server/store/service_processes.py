@@ -92,7 +92,8 @@ async def create_installs(store: Store, names: Sequence[str]) -> dict[str, str]:
 
 async def store_state(store: Store, installs: Sequence[str], tasks: Sequence[tuple[str, str]],
                       requesters: Sequence[str]) -> dict[str, Any]:
-    """Everything the service could read about these installs and tasks."""
+    """Everything the service could read about these installs and tasks, once folded."""
+    await store.settle()
     platforms = sorted({platform for platform, _ in tasks})
     groups = [(p, None) for p in platforms] + [(p, r) for p in platforms for r in requesters]
     inputs = await store.score_inputs(list(tasks), groups)

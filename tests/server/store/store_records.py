@@ -47,3 +47,18 @@ def assert_same_record(stored: Any, expected: Any) -> None:
             assert math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9), f"{field.name}: {got} != {want}"
         else:
             assert got == want, f"{field.name}: {got!r} != {want!r}"
+
+
+def assert_same_state(got: Any, want: Any) -> None:
+    if dataclasses.is_dataclass(want):
+        assert_same_record(got, want)
+    elif isinstance(want, dict):
+        assert got.keys() == want.keys()
+        for key in want:
+            assert_same_state(got[key], want[key])
+    elif isinstance(want, list):
+        assert len(got) == len(want)
+        for one, other in zip(got, want, strict=True):
+            assert_same_state(one, other)
+    else:
+        assert got == want

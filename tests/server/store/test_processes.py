@@ -4,7 +4,6 @@ two real `python -m server` processes ends in exactly the state of ingesting the
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +14,7 @@ from server.store import Store
 from server.store.mongo import MongoStore
 from server.store.sqlite import SqliteStore
 from service_processes import ServiceProcess, create_installs, post, store_state
-from store_records import assert_same_record, outcome, timing
+from store_records import assert_same_state, outcome, timing
 from tests.doubles.mongo_fixtures import fresh_database
 
 INSTALLS = [f"install-{n}" for n in range(4)]
@@ -39,21 +38,6 @@ def community() -> list[tuple[str, str, list[Any]]]:
         sent.append((install, "outcomes", [outcome(record, "approved") for record in batch[:3]]
                      + [outcome(record, "paid", days_later=3) for record in batch[3:5]]))
     return sent
-
-
-def assert_same_state(got: Any, want: Any) -> None:
-    if dataclasses.is_dataclass(want):
-        assert_same_record(got, want)
-    elif isinstance(want, dict):
-        assert got.keys() == want.keys()
-        for key in want:
-            assert_same_state(got[key], want[key])
-    elif isinstance(want, list):
-        assert len(got) == len(want)
-        for one, other in zip(got, want, strict=True):
-            assert_same_state(one, other)
-    else:
-        assert got == want
 
 
 async def ingest_once(store: Store) -> None:

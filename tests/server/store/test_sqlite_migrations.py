@@ -154,13 +154,14 @@ def test_a_failing_step_leaves_the_file_as_it_was(tmp_path: Path) -> None:
 async def test_a_first_version_store_gets_every_later_step(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
     first = await _open(path, STEPS[:1])
-    await first.add_timings("install-a", [timing("t1", active_s=600)])
     await first.close()
     assert _version(path) == 1
 
     store = await _open(path)
     try:
         assert _version(path) == len(STEPS)
+        await store.add_timings("install-a", [timing("t1", active_s=600)])
+        await store.settle()
         assert [r.active_s for r in await store.reports(("prolific", "t1"))] == [600.0]
         again = await store.add_timings("install-a", [timing("t2", minute=1)])
         assert (again.accepted, again.duplicates) == (1, 0)

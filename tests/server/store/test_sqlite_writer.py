@@ -109,6 +109,7 @@ async def test_concurrent_batches_from_many_installs_all_count(tmp_path: Path) -
             store.add_timings(f"install-{n:02d}", [timing("t1", active_s=500 + n, minute=n), timing(f"own-{n}")])
             for n in range(40)
         ))
+        await store.settle()
         task = (await store.score_inputs([("prolific", "t1")], [])).tasks[("prolific", "t1")]
         platform = await store.group(("prolific", None))
     finally:

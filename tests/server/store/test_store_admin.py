@@ -102,6 +102,7 @@ async def test_score_inputs_carry_the_approved_flags(store: Any) -> None:
     await store.add_timings("i1", [timing("t1")])
     approved = await store.add_flag(flag("i1", reason="personal_data"))
     await store.moderate_flag(approved.flag_id, "approved", by="alice", at=NOW)
+    await store.settle()
     inputs = await store.score_inputs([("prolific", "t1")], [("prolific", "r1"), ("prolific", None)])
     assert inputs.flags == {("prolific", "r1"): {"personal_data": 1}}
 
@@ -151,6 +152,7 @@ async def test_activity_coverage_and_weekly_reports(store: Any) -> None:
     await store.add_timings("i1", [timing("t1", minute=0), timing("t2", requester_id="r2", minute=1),
                                    timing("t3", platform="toloka", minute=24 * 60)])
     await store.add_timings("i2", [timing("t1", minute=2), timing("t1", minute=3, outcome="returned")])
+    await store.settle()
     days = {(d.day, d.platform): (d.timings, d.installs, d.tasks, d.requesters)
             for d in await store.daily_activity(EPOCH.timestamp() - 1)}
     assert days == {("2026-06-01", "prolific"): (4, 2, 2, 2), ("2026-06-02", "toloka"): (1, 1, 1, 1)}
@@ -177,6 +179,7 @@ async def test_bursts_of_new_installs_on_one_requester(store: Any) -> None:
     for n in range(4):
         name = await install(store, f"new-{n}", created=EPOCH - timedelta(hours=2))
         await store.add_timings(name, [timing("t1", minute=n + 1, active_s=60)])
+    await store.settle()
     bursts = await store.bursts(since.timestamp(), min_new_installs=3)
     assert [(b.platform, b.requester_id, b.new_installs, b.installs) for b in bursts] == [("prolific", "r1", 4, 5)]
     assert await store.bursts(since.timestamp(), min_new_installs=5) == []
@@ -196,6 +199,7 @@ async def _community(store: Any) -> None:
 
 
 async def _snapshot(store: Any) -> dict[str, Any]:
+    await store.settle()
     return {
         "tasks": {t.task_id: t for t in await store.task_aggregates(limit=10)},
         "groups": {(g.platform, g.requester_id): g for g in
@@ -236,6 +240,7 @@ async def test_a_discounted_install_keeps_not_counting_when_it_reports_again(sto
     before = (await store.task_aggregates(limit=10))
     await store.add_timings("liar", [timing("t1", active_s=50, minute=20)])
     await store.add_timings("honest-0", [timing("t2", active_s=310, minute=20)])
+    await store.settle()
     t1 = next(t for t in await store.task_aggregates(limit=10) if t.task_id == "t1")
     assert_same_record(t1, next(t for t in before if t.task_id == "t1"))
     await store.set_discounted("liar", False)
@@ -256,6 +261,7 @@ async def test_open_aggregates_leave_out_what_fewer_than_k_installs_reported(sto
         await install(store, f"i{n}")
         await store.add_timings(f"i{n}", [timing("wide", minute=n)])
     await store.add_timings("i0", [timing("narrow", requester_id="r2", minute=5)])
+    await store.settle()
     levels = {(a.level, a.group.requester_id if a.group else a.task.task_id): a.contributors
               for a in await store.open_aggregates(3)}
     assert levels == {("platform", None): 3, ("requester", "r1"): 3, ("task", "wide"): 3}

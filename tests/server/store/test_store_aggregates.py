@@ -40,6 +40,7 @@ async def _ingest_community(store: Store) -> None:
         if install % 4 == 0:  # a later attempt by the same install
             batch.append(timing("p1", requester_id=_requester(("prolific", "p1")), active_s=450, minute=500 + install))
         await store.add_timings(f"install-{install:02d}", batch)
+    await store.settle()
 
 
 async def test_each_task_aggregate_is_recomputed_from_its_reports(store: Store) -> None:
@@ -81,6 +82,7 @@ async def test_a_task_reported_first_without_its_requester_joins_it_later(store:
     await store.add_timings("install-a", [timing("t1", requester_id=None, active_s=600)])
     await store.add_timings("install-b", [timing("t1", requester_id="r9", active_s=700, minute=5)])
 
+    await store.settle()
     task = (await store.score_inputs([("prolific", "t1")], [])).tasks[("prolific", "t1")]
     requester = await store.group(("prolific", "r9"))
     platform = await store.group(("prolific", None))
@@ -97,6 +99,7 @@ async def test_a_contributor_is_compared_with_the_others_before_its_report_count
     await store.add_timings("install-agreeing", [timing("t1", active_s=630, minute=10)])
     await store.add_timings("install-slow", [timing("t1", active_s=2400, minute=11)])
 
+    await store.settle()
     reports = await store.reports(("prolific", "t1"))
     for position, report in enumerate(reports):
         contributor = await store.contributor(report.install_id)
@@ -120,6 +123,7 @@ async def test_a_crowded_task_is_computed_from_its_latest_reports(store: Store) 
     # The oldest contributor comes back: its new attempt is the latest, its old one was outside the window.
     await store.add_timings("install-0000", [timing("busy", active_s=5000, minute=10_000, key="comeback")])
 
+    await store.settle()
     reports = await store.reports(("prolific", "busy"))
     task = (await store.score_inputs([("prolific", "busy")], [])).tasks[("prolific", "busy")]
 

@@ -12,6 +12,7 @@ TASK = ("prolific", "t1")
 
 
 async def _task(store: Store, key: tuple[str, str] = TASK):
+    await store.settle()
     return (await store.score_inputs([key], [])).tasks[key]
 
 
@@ -22,6 +23,7 @@ async def test_an_outcome_after_its_timing_applies_to_the_report(store: Store) -
     result = await store.add_outcomes("install-a", [outcome(done, "rejected"), outcome(done, "paid", days_later=3)])
 
     assert (result.accepted, result.duplicates) == (2, 0)
+    await store.settle()
     [report] = await store.reports(TASK)
     assert report.review == "rejected"
     assert report.paid_delay_s == pytest.approx(3 * 86400)
@@ -41,6 +43,7 @@ async def test_an_outcome_before_its_timing_applies_when_the_timing_arrives(stor
 
     assert (early.accepted, early.duplicates) == (2, 0)
     assert waiting is None
+    await store.settle()
     [report] = await store.reports(TASK)
     assert (report.review, report.paid_delay_s) == ("approved", pytest.approx(2 * 86400))
     task = await _task(store)
@@ -48,6 +51,7 @@ async def test_an_outcome_before_its_timing_applies_when_the_timing_arrives(stor
 
 
 async def _task_or_none(store: Store):
+    await store.settle()
     return (await store.score_inputs([TASK], [])).tasks.get(TASK)
 
 
@@ -80,6 +84,7 @@ async def test_a_verdict_on_a_replaced_attempt_leaves_the_latest_one_alone(store
     result = await store.add_outcomes("install-a", [outcome(first, "rejected")])
 
     assert result.accepted == 1  # kept: the verdict is true, it concerns an attempt that no longer counts
+    await store.settle()
     [report] = await store.reports(TASK)
     assert (report.idempotency_key, report.review) == ("second-attempt", None)
     assert (await _task(store)).rejected == 0
@@ -91,6 +96,7 @@ async def test_a_verdict_sent_by_another_install_changes_nothing(store: Store) -
 
     await store.add_outcomes("install-b", [outcome(done, "rejected")])
 
+    await store.settle()
     [report] = await store.reports(TASK)
     assert report.review is None
     assert (await _task(store)).reviewed == 0

@@ -16,6 +16,7 @@ async def test_score_inputs_returns_exactly_the_requested_rows(store: Store) -> 
         timing("3", platform="toloka", requester_id=None),
     ])
 
+    await store.settle()
     inputs = await store.score_inputs(
         [("prolific", "1"), ("toloka", "3"), ("prolific", "unknown"), ("prolific", "1")],
         [("prolific", "r1"), ("toloka", None), ("toloka", "r2"), ("mturk", None)],
@@ -35,6 +36,7 @@ async def test_score_inputs_returns_exactly_the_requested_rows(store: Store) -> 
 async def test_score_inputs_of_nothing_is_empty(store: Store) -> None:
     await store.add_timings("install-a", [timing("1")])
 
+    await store.settle()
     inputs = await store.score_inputs([], [])
 
     assert (inputs.tasks, inputs.groups) == ({}, {})
@@ -58,6 +60,7 @@ async def test_a_reopened_store_has_everything(make_store: Callable[[], Store]) 
     await first.add_outcomes("install-a", [outcome(done, "approved")])
     await first.add_outcomes("install-b", [outcome(timing("9"), "paid")])  # its timing has not arrived yet
     tasks, groups = [("prolific", "1"), ("prolific", "2")], [("prolific", "r1"), ("prolific", None)]
+    await first.settle()
     before = (await first.score_inputs(tasks, groups), [await first.reports(key) for key in tasks],
               await first.contributor("install-a"), await first.timing_count())
     await first.close()

@@ -11,7 +11,8 @@ PROLIFIC = "prolific"
 
 
 async def _state(store: Store, tasks: list[tuple[str, str]]) -> tuple:
-    """Everything a score or a requester page could read about these tasks."""
+    """Everything a score or a requester page could read about these tasks, once folded."""
+    await store.settle()
     groups = [(platform, requester) for platform, _ in tasks for requester in (None, "r1", "r2")]
     inputs = await store.score_inputs(tasks, groups)
     reports = [await store.reports(task) for task in tasks]
@@ -41,6 +42,7 @@ async def test_a_retried_batch_changes_no_estimate(store: Store) -> None:
 
     assert (result.accepted, result.duplicates) == (0, 2)
     assert await _state(store, tasks) == before
+    await store.settle()
     assert await store.contributor("install-a") == contributor_before
 
 
@@ -51,6 +53,7 @@ async def test_a_key_repeated_inside_one_batch_counts_once(store: Store) -> None
     result = await store.add_timings("install-a", [first, repeat, timing("t2")])
 
     assert (result.accepted, result.duplicates) == (2, 1)
+    await store.settle()
     reports = await store.reports((PROLIFIC, "t1"))
     assert [(r.idempotency_key, r.active_s) for r in reports] == [("same-key-1", 600.0)]
 
@@ -60,6 +63,7 @@ async def test_the_same_key_from_another_install_is_another_timing(store: Store)
     result = await store.add_timings("install-b", [timing("t1", key="shared-key")])
 
     assert (result.accepted, result.duplicates) == (1, 0)
+    await store.settle()
     assert (await store.score_inputs([(PROLIFIC, "t1")], [])).tasks[(PROLIFIC, "t1")].reports == 2
 
 
@@ -75,6 +79,7 @@ async def test_a_batch_that_fails_partway_stores_nothing(store: Store) -> None:
         await store.add_timings("install-a", [*good, broken])
 
     assert await _state(store, tasks) == before
+    await store.settle()
     assert await store.contributor("install-a") is None
     result = await store.add_timings("install-a", good)
     assert (result.accepted, result.duplicates) == (2, 0)
@@ -84,6 +89,7 @@ async def test_a_contributor_counts_once_per_task_with_its_latest_attempt(store:
     await store.add_timings("install-a", [timing("t1", active_s=300, minute=1)])
     await store.add_timings("install-a", [timing("t1", active_s=800, minute=20, key="later-attempt")])
 
+    await store.settle()
     reports = await store.reports((PROLIFIC, "t1"))
     task = (await store.score_inputs([(PROLIFIC, "t1")], [])).tasks[(PROLIFIC, "t1")]
     platform = await store.group((PROLIFIC, None))
@@ -106,6 +112,7 @@ async def test_an_older_attempt_arriving_late_changes_nothing(store: Store) -> N
     after = await _state(store, tasks)
     assert after[:3] == before[:3]
     assert after[3] == before[3] + 1
+    await store.settle()
     assert await store.contributor("install-a") == contributor_before
 
 
@@ -115,6 +122,7 @@ async def test_attempts_of_one_batch_on_one_task_keep_the_latest(store: Store) -
 
     await store.add_timings("install-a", batch)
 
+    await store.settle()
     reports = await store.reports((PROLIFIC, "t1"))
     assert [r.idempotency_key for r in reports] == ["attempt-late"]
 
@@ -124,6 +132,7 @@ async def test_screen_outs_and_returns_count_as_unpaid_time_not_as_reports(store
     await store.add_timings("install-b", [timing("t1", outcome="returned", active_s=300)])
     await store.add_timings("install-c", [timing("t1", outcome="submitted", active_s=900)])
 
+    await store.settle()
     task = (await store.score_inputs([(PROLIFIC, "t1")], [])).tasks[(PROLIFIC, "t1")]
     requester = await store.group((PROLIFIC, "r1"))
 
@@ -136,6 +145,7 @@ async def test_screen_outs_and_returns_count_as_unpaid_time_not_as_reports(store
 async def test_a_timed_out_attempt_is_not_a_report(store: Store) -> None:
     await store.add_timings("install-a", [timing("t1", outcome="timed_out", active_s=1800)])
 
+    await store.settle()
     task = (await store.score_inputs([(PROLIFIC, "t1")], [])).tasks[(PROLIFIC, "t1")]
 
     assert (task.reports, task.attempts, task.timed_out, task.loc) == (0, 1, 1, None)
@@ -145,6 +155,7 @@ async def test_a_screen_out_after_a_submission_replaces_it(store: Store) -> None
     await store.add_timings("install-a", [timing("t1", outcome="submitted", active_s=600, minute=1)])
     await store.add_timings("install-a", [timing("t1", outcome="screened_out", active_s=60, minute=30)])
 
+    await store.settle()
     task = (await store.score_inputs([(PROLIFIC, "t1")], [])).tasks[(PROLIFIC, "t1")]
     platform = await store.group((PROLIFIC, None))
 

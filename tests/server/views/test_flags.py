@@ -60,6 +60,7 @@ async def test_a_bad_flag_is_refused_and_nothing_is_written(client: TestClient, 
 
 async def test_approved_flags_warn_in_scores_and_show_in_the_summary(client: TestClient, token: str) -> None:
     assert (await client.post("/v1/timings", json={"timings": [timing()]}, headers=bearer(token))).status == 200
+    await client.app[STORE].settle()
     first = await (await client.post("/v1/flags", json=flag(), headers=bearer(token))).json()
     other_token = await new_token(client)
     second = await (await client.post("/v1/flags", json=flag(comment=None), headers=bearer(other_token))).json()

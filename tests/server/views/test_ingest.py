@@ -9,6 +9,7 @@ import orjson
 import pytest
 from aiohttp.test_utils import TestClient
 
+from server.app_keys import STORE
 from server.store.sqlite import SqliteStore
 from tests.server.api import assert_error, bearer, dump, new_token, outcome, timing
 
@@ -33,6 +34,7 @@ async def test_timings_are_acknowledged_and_stored(client: TestClient, token: st
 async def test_a_retried_batch_is_counted_once(client: TestClient, token: str, db_path: Path) -> None:
     batch = {"timings": [timing("timing-0001"), timing("timing-0002", task_id="study-2")]}
     await client.post("/v1/timings", json=batch, headers=bearer(token))
+    await client.app[STORE].settle()
     before = dump(db_path)
     response = await client.post("/v1/timings", json=batch, headers=bearer(token))
     assert await response.json() == {"accepted": 0, "duplicates": 2}
@@ -106,6 +108,7 @@ async def test_bad_outcomes_change_nothing(
     client: TestClient, token: str, db_path: Path, body: bytes, status: int
 ) -> None:
     await client.post("/v1/timings", json={"timings": [timing("timing-0001")]}, headers=bearer(token))
+    await client.app[STORE].settle()
     before = dump(db_path)
     response = await client.post("/v1/outcomes", data=body, headers={**bearer(token), "Content-Type": "application/json"})
     await assert_error(response, status)

@@ -8,6 +8,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
+from server.app_keys import STORE
 from server.views.open_data import COLUMNS
 from shared_schema import OpenAggregates
 from tests.server.api import MakeClient, bearer, timing
@@ -22,6 +23,7 @@ async def contribute(client: TestClient, task_id: str, requester_id: str, *, ins
         body = {"timings": [timing(f"{task_id}-{n:04d}", task_id=task_id, requester_id=requester_id,
                                    active_s=active_s + n, reward={"amount": "1.00", "currency": "EUR"})]}
         assert (await client.post("/v1/timings", json=body, headers=bearer(created["token"]))).status == 200
+    await client.app[STORE].settle()
     return ids
 
 

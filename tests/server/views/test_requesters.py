@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient
 
+from server.app_keys import STORE
 from shared_schema import RequesterSummary
 from tests.server.api import assert_error, bearer, dump, new_token, timing
 
@@ -16,6 +17,7 @@ async def test_a_requester_with_timings_has_a_summary(client: TestClient, token:
         worker = await new_token(client)
         batch = {"timings": [timing(f"timing-{n:04d}", task_id=task_id, outcome=outcome, active_s=300 + 60 * n)]}
         assert (await client.post("/v1/timings", json=batch, headers=bearer(worker))).status == 200
+    await client.app[STORE].settle()
     response = await client.get("/v1/requesters/prolific/lab-7", headers=bearer(token))
     assert response.status == 200, await response.text()
     summary = RequesterSummary.model_validate(await response.json())
@@ -33,6 +35,7 @@ async def test_ids_are_read_from_the_path_as_sent(client: TestClient, token: str
     worker = await new_token(client)
     batch = {"timings": [timing("timing-0001", requester_id="Lab 7 (Oxford)")]}
     await client.post("/v1/timings", json=batch, headers=bearer(worker))
+    await client.app[STORE].settle()
     response = await client.get("/v1/requesters/prolific/Lab%207%20(Oxford)", headers=bearer(token))
     assert response.status == 200
     assert (await response.json())["requester_id"] == "Lab 7 (Oxford)"

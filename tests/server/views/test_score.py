@@ -9,6 +9,7 @@ import orjson
 import pytest
 from aiohttp.test_utils import TestClient
 
+from server.app_keys import STORE
 from tests.server.api import assert_error, bearer, dump, listing, new_token, timing
 
 
@@ -25,6 +26,7 @@ async def report(client: TestClient, task_id: str, durations: list[float]) -> No
         batch = {"timings": [timing(f"timing-{task_id}-{n:03d}", task_id=task_id, active_s=active_s)]}
         response = await client.post("/v1/timings", json=batch, headers=bearer(token))
         assert response.status == 200, await response.text()
+    await client.app[STORE].settle()  # scores read the folded estimates, which follow within milliseconds
 
 
 async def test_scores_come_back_in_the_order_of_the_listings(client: TestClient, token: str) -> None:
@@ -67,9 +69,11 @@ async def test_a_retried_timings_batch_changes_no_estimate(client: TestClient, t
     await report(client, "study-1", [1200, 1300])
     batch = {"timings": [timing("timing-retried", active_s=400)]}
     await client.post("/v1/timings", json=batch, headers=bearer(token))
+    await client.app[STORE].settle()
     before = await score(client, token, [listing("study-1")])
     retried = await client.post("/v1/timings", json=batch, headers=bearer(token))
     assert await retried.json() == {"accepted": 0, "duplicates": 1}
+    await client.app[STORE].settle()
     assert await score(client, token, [listing("study-1")]) == before
 
 
