@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import importlib
 import signal
 import sys
@@ -95,6 +96,9 @@ async def serve_until_stopped(settings: Any) -> None:
         Path(settings.db).parent.mkdir(parents=True, exist_ok=True)
     runner = web.AppRunner(create_app(settings), access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT_S)
     await runner.setup()  # opens the store
+    # What exists now (modules, models, the app) lives as long as the process: frozen out of the
+    # cyclic collector's sight, a full collection pauses requests for under 1 ms instead of ~20 ms.
+    gc.freeze()
     try:
         site = web.TCPSite(runner, settings.host, settings.port)
         await site.start()
