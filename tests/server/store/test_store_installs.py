@@ -21,4 +21,5 @@ async def test_an_unknown_token_finds_nothing(store: Store) -> None:
 
 
 async def test_an_open_store_answers_ping(store: Store) -> None:
-    await store.ping()
+    await store.ping()  # raises StoreUnavailable when the database does not answer
+    assert await store.timing_count() == 0
