@@ -104,26 +104,27 @@ def _observed(task: TaskAggregate | None, requester: GroupAggregate | None, coun
     return None, None
 
 
-def screen_outs(task: TaskAggregate | None, requester: GroupAggregate | None, settings: Any) -> Warned | None:
-    scope, name = _observed(task, requester, "attempts", settings.min_rate_observations)
+def _rate_warning(code: str, task: TaskAggregate | None, requester: GroupAggregate | None, *, part: str,
+                  whole: str, warn_at: float, settings: Any) -> Warned | None:
+    """`code` when `part / whole`, on the task or else its requester, reaches `warn_at`."""
+    scope, name = _observed(task, requester, whole, settings.min_rate_observations)
     if scope is None:
         return None
-    rate = scope.screened_out / scope.attempts
-    if rate < settings.screen_out_rate_warn:
+    rate = getattr(scope, part) / getattr(scope, whole)
+    if rate < warn_at:
         return None
-    return {"code": "screen_outs", "severity": "warn",
-            "params": {"rate": round(rate, 3), "attempts": int(scope.attempts), "scope": name}}
+    return {"code": code, "severity": "warn",
+            "params": {"rate": round(rate, 3), whole: int(getattr(scope, whole)), "scope": name}}
+
+
+def screen_outs(task: TaskAggregate | None, requester: GroupAggregate | None, settings: Any) -> Warned | None:
+    return _rate_warning("screen_outs", task, requester, part="screened_out", whole="attempts",
+                         warn_at=settings.screen_out_rate_warn, settings=settings)
 
 
 def rejections(task: TaskAggregate | None, requester: GroupAggregate | None, settings: Any) -> Warned | None:
-    scope, name = _observed(task, requester, "reviewed", settings.min_rate_observations)
-    if scope is None:
-        return None
-    rate = scope.rejected / scope.reviewed
-    if rate < settings.rejection_rate_warn:
-        return None
-    return {"code": "rejections", "severity": "warn",
-            "params": {"rate": round(rate, 3), "reviewed": int(scope.reviewed), "scope": name}}
+    return _rate_warning("rejections", task, requester, part="rejected", whole="reviewed",
+                         warn_at=settings.rejection_rate_warn, settings=settings)
 
 
 def median_payment_delay_s(group: TaskAggregate | GroupAggregate) -> float | None:
