@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from . import middlewares
-from .app_keys import METRICS, RATE_LIMITER, ROUTES, SETTINGS, STORE, TOKENS
+from .app_keys import METRICS, RATE_LIMITER, ROUTES, SCORE_CACHE, SETTINGS, STORE, TOKENS
 from .auth import TokenCache
 from .dashboard import PREFIX as DASHBOARD
 from .dashboard import dashboard_app
@@ -16,6 +16,7 @@ from .metrics import Metrics
 from .ratelimit import RateLimiter
 from .routes import ROUTES as ROUTE_TABLE
 from .routes import add_routes
+from .score_cache import ScoreCache
 from .store import Store, open_store
 from .views.open_data import OPEN_DATA, OpenDataCache
 
@@ -29,6 +30,7 @@ def create_app(settings: Any, store: Store | None = None) -> web.Application:
     app[RATE_LIMITER] = RateLimiter(settings.rate_limit_per_min)
     app[TOKENS] = TokenCache()
     app[ROUTES] = ROUTE_TABLE
+    app[SCORE_CACHE] = ScoreCache(settings.score_cache_entries, settings.score_cache_s)
     app.cleanup_ctx.append(_store_context(store))
     app[OPEN_DATA] = OpenDataCache()
     add_routes(app, ROUTE_TABLE)
@@ -38,16 +40,16 @@ def create_app(settings: Any, store: Store | None = None) -> web.Application:
 
 def _store_context(given: Store | None) -> Callable[[web.Application], AsyncIterator[None]]:
     async def store_context(app: web.Application) -> AsyncIterator[None]:
-        if given is not None:
-            app[STORE] = given
-            yield
-            return
-        store = open_store(app[SETTINGS])
-        await store.open()
+        store = given if given is not None else open_store(app[SETTINGS])
+        if given is None:
+            await store.open()
         app[STORE] = store
+        stop_listening = store.changes.subscribe(app[SCORE_CACHE].invalidate)
         try:
             yield
         finally:
-            await store.close()
+            stop_listening()
+            if given is None:
+                await store.close()
 
     return store_context

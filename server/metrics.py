@@ -44,6 +44,10 @@ class Metrics:
         self.listings_scored = Counter(
             "fairclick_listings_scored", "Listings scored through /v1/score.", registry=self.registry,
         )
+        self.score_cache_hits = Counter(
+            "fairclick_score_cache_hits", "Listings scored from the score cache (no store read, no estimate).",
+            registry=self.registry,
+        )
         self.store_seconds = Histogram(
             "fairclick_store_seconds", "Time spent waiting for the store, by operation.",
             ["operation"], buckets=STORE_BUCKETS, registry=self.registry,

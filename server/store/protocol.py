@@ -15,6 +15,8 @@ Rules every implementation keeps:
 - Aggregates follow `server/aggregates.py`: per-(install, task) reports, task aggregates
   recomputed from reports, group aggregates updated by `group_delta` increments.
 - `score_inputs` reads O(1) rows per listing, whatever the history's size.
+- Once a change to the aggregates is committed, `changes` publishes it (server/store/changes.py):
+  the score cache drops what rested on it.
 - Failures of the database itself raise `StoreUnavailable` (the service answers 503).
 """
 
@@ -28,6 +30,7 @@ from typing import Protocol, runtime_checkable
 from shared_schema import Outcome, Timing
 
 from ..aggregates import Contributor, GroupAggregate, Report, TaskAggregate
+from .changes import ChangeFeed
 
 TaskKey = tuple[str, str]  # (platform, task_id)
 GroupKey = tuple[str, str | None]  # (platform, requester_id); requester_id None = the platform
@@ -55,6 +58,9 @@ class ScoreInputs:
 
 @runtime_checkable
 class Store(Protocol):
+    #: Told of every committed change to the aggregates made through this store object.
+    changes: ChangeFeed
+
     async def open(self) -> None:
         """Connect; create or migrate the schema and indexes. Safe to call on an existing store."""
 

@@ -27,7 +27,17 @@ from pymongo.errors import DuplicateKeyError
 from shared_schema import AdapterHealth
 
 from ...aggregates import Contributor, GroupAggregate, Report, TaskAggregate, trust
-from ..admin import AdapterHealthDay, Burst, DailyActivity, Flag, OpenAggregate, PlatformCoverage, Session, WeeklyReports
+from ..admin import (
+    AdapterHealthDay,
+    Burst,
+    DailyActivity,
+    Flag,
+    OpenAggregate,
+    PlatformCoverage,
+    Session,
+    WeeklyReports,
+)
+from ..changes import EVERYTHING, ChangeFeed
 from ..protocol import GroupKey, TaskKey
 from ..sqlite.fold import TaskState
 from . import install_lock
@@ -76,6 +86,7 @@ class MongoAdmin:
 
     db: Any
     _task_locks: Any
+    changes: ChangeFeed
 
     # --- maintainers and sessions -------------------------------------------------------------
 
@@ -163,6 +174,12 @@ class MongoAdmin:
         return totals
 
     async def moderate_flag(self, flag_id: str, status: str, *, by: str, at: float) -> Flag | None:
+        try:
+            return await self._moderate_flag(flag_id, status, by=by, at=at)
+        finally:
+            self.changes.publish(EVERYTHING)  # an approved flag warns on its requester's tasks
+
+    async def _moderate_flag(self, flag_id: str, status: str, *, by: str, at: float) -> Flag | None:
         current = await self.flag(flag_id)
         if current is None:
             return None
@@ -306,6 +323,12 @@ class MongoAdmin:
         return bursts[:100]
 
     async def set_discounted(self, install_id: str, discounted: bool) -> int:
+        try:
+            return await self._set_discounted(install_id, discounted)
+        finally:
+            self.changes.publish(EVERYTHING)
+
+    async def _set_discounted(self, install_id: str, discounted: bool) -> int:
         known = await self.contributor(install_id)  # type: ignore[attr-defined]
         if known is None:
             raise KeyError(install_id)

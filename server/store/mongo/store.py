@@ -21,6 +21,7 @@ from pymongo.errors import DuplicateKeyError
 from shared_schema import Outcome, Timing
 
 from ...aggregates import Contributor, GroupAggregate, Report, TaskAggregate
+from ..changes import EVERYTHING, ChangeFeed
 from ..protocol import GroupKey, IngestResult, ScoreInputs, StoreUnavailable, TaskKey
 from . import install_lock
 from .admin import MongoAdmin, create_admin_indexes
@@ -59,6 +60,10 @@ class MongoStore(MongoAdmin):
         self._task_locks = TaskLocks()
         #: install -> epoch of a lease this process dropped while MongoDB was away (see install_lock.take).
         self._dropped: dict[str, int] = {}
+        #: Each process hears only its own writes: folds published precisely would still miss the
+        #: other processes', so any write that folds is published as EVERYTHING (the score cache's
+        #: time bound covers the others).
+        self.changes = ChangeFeed()
 
     def __repr__(self) -> str:
         return f"MongoStore(database={self.database!r})"  # never the URL: it may carry a password
@@ -120,8 +125,11 @@ class MongoStore(MongoAdmin):
             except StoreUnavailable:
                 continue  # someone holds it now, and will finish it
             ingest = Ingest(self.db, lease, self._task_locks)
-            await ingest.recover()
-            await ingest.finish()
+            try:
+                await ingest.recover()
+                await ingest.finish()
+            finally:
+                self.changes.publish(EVERYTHING)
             finished += 1
         return finished
 
@@ -165,6 +173,8 @@ class MongoStore(MongoAdmin):
             if not await install_lock.abandon(self.db.contributors, lease, wrote=ingest.wrote):
                 self._dropped[install_id] = lease.epoch
             raise
+        finally:
+            self.changes.publish(EVERYTHING)
         return result
 
     async def add_timings(self, install_id: str, timings: Sequence[Timing]) -> IngestResult:

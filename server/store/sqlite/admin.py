@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 import orjson
+
 from shared_schema import AdapterHealth
 
 from ...aggregates import Contributor, GroupAggregate, TaskAggregate, trust
@@ -302,7 +303,8 @@ class SqliteAdmin:
 
     # maintainers and sessions
     async def add_admin(self, name: str, token_hash: str, created_at: float) -> None:
-        await self._write(partial(_add_admin, name=name, token_hash=token_hash, created_at=created_at))
+        await self._write(partial(_add_admin, name=name, token_hash=token_hash, created_at=created_at),
+                          changes_estimates=False)
 
     async def admin_for_token(self, token_hash: str) -> str | None:
         return await self._read(_admin_for_token, token_hash)
@@ -311,16 +313,17 @@ class SqliteAdmin:
         return await self._read(_admins)
 
     async def revoke_admin(self, name: str) -> bool:
-        return await self._write(partial(_revoke_admin, name=name))
+        return await self._write(partial(_revoke_admin, name=name), changes_estimates=False)
 
     async def add_session(self, session: Session) -> None:
-        await self._write(partial(_add_session, session=session))
+        await self._write(partial(_add_session, session=session), changes_estimates=False)
 
     async def session(self, session_hash: str, now: float) -> Session | None:
         return await self._read(_session, session_hash, now)
 
     async def delete_session(self, session_hash: str) -> None:
-        await self._write(lambda conn: conn.execute("DELETE FROM dashboard_sessions WHERE session_hash = ?", (session_hash,)))
+        await self._write(lambda conn: conn.execute("DELETE FROM dashboard_sessions WHERE session_hash = ?",
+                                                    (session_hash,)), changes_estimates=False)
 
     # flags
     async def add_flag(self, flag: Flag) -> Flag:
@@ -344,7 +347,7 @@ class SqliteAdmin:
 
     # adapter health
     async def add_adapter_health(self, event: AdapterHealth, day: str) -> None:
-        await self._write(partial(_add_adapter_health, event=event, day=day))
+        await self._write(partial(_add_adapter_health, event=event, day=day), changes_estimates=False)
 
     async def adapter_health(self, since_day: str) -> list[AdapterHealthDay]:
         rows = await self._read(lambda conn: conn.execute(

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import orjson
 
 from ...aggregates import Contributor, Report
+from ..changes import Changes
 from .fold import fold_outcome, fold_timing
 from .ingest import load_states, save
 from .schema import CONTRIBUTORS
@@ -75,8 +76,10 @@ def unfolded_records(conn: sqlite3.Connection) -> int:
                for table in ("timings", "outcomes"))
 
 
-def fold_chunk(conn: sqlite3.Connection, limit: int = CHUNK) -> bool:
-    """Fold the next records past the watermark (inside the caller's transaction); True if more remain."""
+def fold_chunk(conn: sqlite3.Connection, limit: int = CHUNK, changed: list[Changes] | None = None) -> bool:
+    """Fold the next records past the watermark (inside the caller's transaction); True if more remain.
+
+    What the fold changed is appended to `changed` (for the score cache, once committed)."""
     state = lag(conn)
     if state.behind <= 0:
         return False
@@ -88,12 +91,14 @@ def fold_chunk(conn: sqlite3.Connection, limit: int = CHUNK) -> bool:
     if len(outcomes) == limit:
         high = outcomes[-1][0]
         timings = [row for row in timings if row[0] <= high]
-    _fold(conn, timings, outcomes)
+    changes = _fold(conn, timings, outcomes)
+    if changed is not None:
+        changed.append(changes)
     conn.execute("UPDATE counters SET value = ? WHERE name = 'folded'", (high,))
     return high < state.arrivals
 
 
-def _fold(conn: sqlite3.Connection, timings: list[tuple], outcomes: list[tuple]) -> None:
+def _fold(conn: sqlite3.Connection, timings: list[tuple], outcomes: list[tuple]) -> Changes:
     verdicts: dict[tuple[str, str], list[tuple[str, float, int | None]]] = {}
     if timings:
         for install_id, key, status, at, seq in conn.execute(_VERDICTS, (_json([[t[1], t[2]] for t in timings]),)):
@@ -143,4 +148,4 @@ def _fold(conn: sqlite3.Connection, timings: list[tuple], outcomes: list[tuple])
         else:
             _, install_id, key, status, at, task = record
             fold_outcome(states[task], install_id, key, status, at)
-    save(conn, states.values(), contributors=contributors.values())
+    return save(conn, states.values(), contributors=contributors.values())

@@ -14,9 +14,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import orjson
+
 from shared_schema import Outcome, Timing
 
 from ...aggregates import ADDITIVE, MAX_REPORTS_PER_TASK, Contributor
+from ..changes import Changes
 from ..protocol import IngestResult, TaskKey
 from .fold import GroupDeltas, TaskState, settle_tasks
 from .schema import CONTRIBUTORS, OUTCOME_COLUMNS, REPORTS, TASKS, TIMING_COLUMNS
@@ -105,7 +107,8 @@ def load_contributor(conn: sqlite3.Connection, install_id: str) -> Contributor:
 
 
 def save(conn: sqlite3.Connection, states: Iterable[TaskState], contributor: Contributor | None = None,
-         contributors: Iterable[Contributor] = ()) -> None:
+         contributors: Iterable[Contributor] = ()) -> Changes:
+    """Write back what changed; returns the tasks and groups whose aggregates it changed."""
     states = list(states)
     deltas = GroupDeltas()
     tasks = settle_tasks(states, deltas)
@@ -118,6 +121,7 @@ def save(conn: sqlite3.Connection, states: Iterable[TaskState], contributor: Con
     if contributor is not None:
         conn.execute(CONTRIBUTORS.replace_sql(), CONTRIBUTORS.to_row(contributor))
     conn.executemany(CONTRIBUTORS.replace_sql(), [CONTRIBUTORS.to_row(c) for c in contributors])
+    return Changes(frozenset((task.platform, task.task_id) for task in tasks), frozenset(deltas.sums))
 
 
 def _next_seq(conn: sqlite3.Connection) -> int:

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from shared_schema import Outcome, Timing
 
 from ...aggregates import Contributor, GroupAggregate, Report
+from ..changes import EVERYTHING, ChangeFeed, Changes
 from ..protocol import GroupKey, IngestResult, ScoreInputs, StoreUnavailable, TaskKey
 from . import fold_behind, ingest, reads
 from .admin import SqliteAdmin
@@ -91,6 +92,9 @@ class SqliteStore(SqliteAdmin):
         self._writer: Writer | None = None
         self._readers: _Readers | None = None
         self._checkpointer: Checkpointer | None = None
+        self.changes = ChangeFeed()
+        #: What the writer thread's folds changed, published once their transaction is committed.
+        self._folded: list[Changes] = []
 
     def __repr__(self) -> str:
         return f"SqliteStore({str(self.path)!r})"
@@ -119,7 +123,8 @@ class SqliteStore(SqliteAdmin):
         except OSError as error:
             raise unavailable(error) from error
         checkpointer = Checkpointer(self._connect_reader)
-        writer = Writer(self._connect_writer, after_commit=checkpointer.nudge, background=fold_behind.fold_chunk)
+        writer = Writer(self._connect_writer, after_commit=partial(self._committed, checkpointer.nudge),
+                        background=self._fold_chunk)
         writer.paused = self._fold_paused
         await asyncio.to_thread(writer.start)
         checkpointer.start()
@@ -152,10 +157,29 @@ class SqliteStore(SqliteAdmin):
 
     # --- plumbing -------------------------------------------------------------------------------
 
-    async def _write(self, job: Callable[[sqlite3.Connection], T]) -> T:
+    def _fold_chunk(self, conn: sqlite3.Connection, limit: int) -> bool:
+        """The writer thread's background job: fold behind, noting what changed."""
+        return fold_behind.fold_chunk(conn, limit, changed=self._folded)
+
+    def _committed(self, nudge: Callable[[], None]) -> None:
+        """After each commit, on the writer thread: tell the listeners what the folds committed."""
+        nudge()
+        if self._folded:
+            # A rolled-back fold's changes may be published with the next commit: one needless drop, never a stale score.
+            folded, self._folded = self._folded, []
+            self.changes.publish_threadsafe(Changes(frozenset().union(*(c.tasks for c in folded)),
+                                                    frozenset().union(*(c.groups for c in folded))))
+
+    async def _write(self, job: Callable[[sqlite3.Connection], T], *, changes_estimates: bool = True) -> T:
+        """Run `job` on the writer thread. A job that may change estimates (the default) is published
+        as EVERYTHING; ingest, which only appends raw records (folded behind), says it does not."""
         if self._writer is None:
             raise StoreUnavailable("SQLite store is not open")
-        return await self._writer.submit(job)
+        try:
+            return await self._writer.submit(job)
+        finally:
+            if changes_estimates:
+                self.changes.publish(EVERYTHING)
 
     async def _read(self, query: Callable[..., T], *args: Any) -> T:
         if self._readers is None:
@@ -166,7 +190,7 @@ class SqliteStore(SqliteAdmin):
 
     async def create_install(self, install_id: str, token_hash: str, created_at: datetime) -> None:
         await self._write(partial(ingest.create_install, install_id=install_id, token_hash=token_hash,
-                                  created_at=created_at))
+                                  created_at=created_at), changes_estimates=False)
 
     async def install_for_token(self, token_hash: str) -> str | None:
         return await self._read(reads.install_for_token, token_hash)
@@ -176,12 +200,14 @@ class SqliteStore(SqliteAdmin):
     async def add_timings(self, install_id: str, timings: Sequence[Timing]) -> IngestResult:
         if not timings:
             return IngestResult(accepted=0, duplicates=0)
-        return await self._write(partial(ingest.add_timings, install_id=install_id, timings=list(timings)))
+        return await self._write(partial(ingest.add_timings, install_id=install_id, timings=list(timings)),
+                                 changes_estimates=False)
 
     async def add_outcomes(self, install_id: str, outcomes: Sequence[Outcome]) -> IngestResult:
         if not outcomes:
             return IngestResult(accepted=0, duplicates=0)
-        return await self._write(partial(ingest.add_outcomes, install_id=install_id, outcomes=list(outcomes)))
+        return await self._write(partial(ingest.add_outcomes, install_id=install_id, outcomes=list(outcomes)),
+                                 changes_estimates=False)
 
     # --- reads ----------------------------------------------------------------------------------
 

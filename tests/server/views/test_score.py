@@ -10,7 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from server.app_keys import STORE
-from tests.server.api import assert_error, bearer, dump, listing, new_token, timing
+from tests.server.api import MakeClient, assert_error, bearer, dump, listing, new_token, timing
 
 
 async def score(client: TestClient, token: str, listings: list[dict[str, Any]], **extra: Any) -> list[dict[str, Any]]:
@@ -77,18 +77,55 @@ async def test_a_retried_timings_batch_changes_no_estimate(client: TestClient, t
     assert await score(client, token, [listing("study-1")]) == before
 
 
-async def test_a_batch_costs_one_store_round_trip(client: TestClient, token: str) -> None:
-    async def score_inputs_calls() -> float:
-        text = await (await client.get("/metrics")).text()
-        for line in text.splitlines():
-            if line.startswith('fairclick_store_seconds_count{operation="score_inputs"}'):
-                return float(line.split()[-1])
-        return 0.0
+async def metric(client: TestClient, name: str) -> float:
+    for line in (await (await client.get("/metrics")).text()).splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[-1])
+    return 0.0
 
-    before = await score_inputs_calls()
+
+SCORE_READS = 'fairclick_store_seconds_count{operation="score_inputs"}'
+CACHE_HITS = "fairclick_score_cache_hits_total"
+
+
+async def test_a_batch_costs_one_store_round_trip(client: TestClient, token: str) -> None:
+    before = await metric(client, SCORE_READS)
     listings = [listing(f"study-{n}", requester_id=f"lab-{n % 7}") for n in range(100)]
     assert len(await score(client, token, listings)) == 100
-    assert await score_inputs_calls() == before + 1
+    assert await metric(client, SCORE_READS) == before + 1
+
+
+async def test_a_listing_seen_again_is_answered_from_the_cache_until_its_task_is_timed(
+        client: TestClient, token: str) -> None:
+    listings = [listing("study-1"), listing("study-2")]
+    first = await score(client, token, listings)
+    reads = await metric(client, SCORE_READS)
+    assert await score(client, token, listings) == first
+    assert await metric(client, SCORE_READS) == reads  # no store read, no estimate
+    assert await metric(client, CACHE_HITS) == 2
+    await report(client, "study-1", [1200, 1250, 1300])
+    timed, _ = await score(client, token, listings)
+    assert (first[0]["basis"], first[0]["reports"]) != ("task", 3)
+    assert (timed["basis"], timed["reports"]) == ("task", 3)
+
+
+async def test_timings_of_a_requester_reach_the_cached_scores_of_its_other_tasks(
+        client: TestClient, token: str) -> None:
+    await report(client, "study-1", [1200, 1210, 1190, 1250, 1230, 1180])  # twice the advertised 10 minutes
+    [before] = await score(client, token, [listing("study-2")])
+    assert before["basis"] == "requester"
+    await report(client, "study-3", [3600, 3650, 3700, 3550, 3620, 3680])  # six times
+    [after] = await score(client, token, [listing("study-2")])
+    assert after["duration_s"]["median"] > before["duration_s"]["median"]
+
+
+async def test_with_the_cache_off_every_listing_is_estimated_afresh(make_client: MakeClient) -> None:
+    client = await make_client(score_cache_entries=0)
+    token = await new_token(client)
+    for _ in range(2):
+        await score(client, token, [listing("study-1")])
+    assert await metric(client, SCORE_READS) == 2
+    assert await metric(client, CACHE_HITS) == 0
 
 
 def raw(value: Any) -> bytes:
