@@ -7,7 +7,9 @@ In one run, each server in its own process on loopback, the load from this proce
 - the service (`python -m server`) on a store seeded with `--timings` timings over `--tasks`
   tasks (through `Store.add_timings`; cached under bench/results/, resumed if interrupted);
 - a bare handler: aiohttp + orjson that only parses the same batch and answers one small
-  object per listing: the limit of this machine for this traffic.
+  object per listing: the limit of this machine for this traffic;
+- the same bare handler validating the batch with shared_schema's `ScoreRequest` instead of
+  only parsing it: the ceiling of any service that validates its input as the contract asks.
 Both get the same bodies (90% seeded tasks, 10% never timed). Figures: requests/s of each
 with `--connections` busy connections, their ratio (goal >= 0.5), then the service's p50 and
 p99 latency at half the bare handler's rate (goal p99 <= 10 ms), sent on a fixed schedule.
@@ -34,10 +36,18 @@ from . import load
 from .common import Community, describe_machine, percentile, seed, store_settings
 
 
-def bare_app() -> web.Application:
+def bare_app(validating: bool = False) -> web.Application:
+    """The bare handler; `validating` also validates the batch with the contract's pydantic model,
+    as the service must: the ceiling of any service that does (no auth, no store, no estimate)."""
+    from shared_schema import ScoreRequest
+
     async def score(request: web.Request) -> web.Response:
-        batch = orjson.loads(await request.read())
-        answer = {"scores": [{"task_id": listing["task_id"], "hourly": None} for listing in batch["listings"]]}
+        body = await request.read()
+        if validating:
+            ids = [listing.task_id for listing in ScoreRequest.model_validate_json(body).listings]
+        else:
+            ids = [listing["task_id"] for listing in orjson.loads(body)["listings"]]
+        answer = {"scores": [{"task_id": task_id, "hourly": None} for task_id in ids]}
         return web.Response(body=orjson.dumps(answer), content_type="application/json")
 
     async def healthz(request: web.Request) -> web.Response:
@@ -67,6 +77,11 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         bare_url = bare.url + "/v1/score"
         load.throughput(bare_url, bodies, None, connections=args.connections, seconds=2)  # warm-up
         figures["bare"] = load.throughput(bare_url, bodies, None, connections=args.connections, seconds=args.seconds)
+    with load.Process(["-m", "bench.score", "--serve-bare", "{port}", "--validating"]) as bare:
+        bare_url = bare.url + "/v1/score"
+        load.throughput(bare_url, bodies, None, connections=args.connections, seconds=2)  # warm-up
+        figures["validating"] = load.throughput(bare_url, bodies, None, connections=args.connections,
+                                                seconds=args.seconds)
     with load.service(store_args(settings)) as service:
         token = load.new_token(service.url)
         url = service.url + "/v1/score"
@@ -136,6 +151,9 @@ def report(figures: dict[str, Any]) -> None:
     print(f"  store: {figures['store']}, {figures['community']}, {figures['listings_per_request']} listings per request, "
           f"load by {service.tool}")
     print(f"  bare aiohttp+orjson handler: {bare.requests_per_s:8.1f} requests/s ({bare.errors} errors)")
+    validating = figures["validating"]
+    print(f"  bare handler + pydantic validation of the batch: {validating.requests_per_s:8.1f} requests/s "
+          f"= {validating.requests_per_s / bare.requests_per_s:.3f}x (the ceiling of a service validating its input)")
     print(f"  FairClick /v1/score:         {service.requests_per_s:8.1f} requests/s ({service.errors} errors)"
           f" = {service.requests_per_s * figures['listings_per_request']:,.0f} listings/s")
     print(f"  ratio: {service.requests_per_s / bare.requests_per_s:.3f}x the bare handler (goal >= 0.5x)")
@@ -160,9 +178,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--stages", action="store_true", help="only the in-process breakdown of one batch, no server")
     parser.add_argument("--rounds", type=int, default=3, help="with --stages: passes through the bodies (the first a warm-up)")
     parser.add_argument("--serve-bare", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--validating", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_bare is not None:
-        web.run_app(bare_app(), host="127.0.0.1", port=args.serve_bare, access_log=None, print=None)
+        web.run_app(bare_app(args.validating), host="127.0.0.1", port=args.serve_bare, access_log=None, print=None)
         return
     if args.stages:
         report_stages(args, asyncio.run(stages(args)))
