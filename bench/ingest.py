@@ -7,6 +7,8 @@ Measured in one run, each on a fresh file in a temporary folder, with the same d
 - raw: `executemany` of the timings' rows into a bare table (no index, no aggregate): the limit;
 - store: `Store.add_timings` in batches, one at a time, then `--concurrency` batches in flight
   (the single writer commits queued batches together); the records are already validated;
+- validation: only `TimingBatch.model_validate_json` of the same bodies, in this process: the
+  ceiling of any service that validates the contract (no HTTP, no auth, no store);
 - http: `POST /v1/timings` to `python -m server` on loopback (FAIRCLICK_RATE_LIMIT_PER_MIN=0),
   `--concurrency` clients, bodies encoded in advance: JSON parsing, validation, auth and the store.
 Acceptance (a durable answer) is not folding: the store folds acknowledged timings into the
@@ -42,7 +44,7 @@ import orjson
 from server import settings as settings_module
 from server.store import Store, open_store
 from server.store.sqlite.schema import TIMING_COLUMNS
-from shared_schema import Timing
+from shared_schema import Timing, TimingBatch
 
 ROOT = Path(__file__).resolve().parents[1]
 PLATFORMS = ("prolific", "toloka", "microworkers")
@@ -228,6 +230,18 @@ async def bench_http(folder: Path, batches: Sequence[Batch], concurrency: int,
     return rate, Folding(total / folded, behind)
 
 
+def bench_validation(batches: Sequence[Batch]) -> Rate:
+    """Only `TimingBatch.model_validate_json` of the same bodies, in this process: what any service
+    validating the contract spends before it stores anything (no HTTP, no auth, no store)."""
+    bodies = [orjson.dumps({"timings": records}) for _, records in batches]
+    cpu, began = time.process_time(), time.perf_counter()
+    for body in bodies:
+        TimingBatch.model_validate_json(body)
+    elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
+    total = sum(len(records) for _, records in batches)
+    return total / elapsed, total / cpu
+
+
 def _store(folder: Path, name: str, mongo_url: str | None) -> Store:
     if mongo_url:
         chosen = settings_module.defaults(mongo_url=mongo_url, mongo_db=f"fairclick_bench_{os.getpid()}_{name}")
@@ -255,6 +269,7 @@ async def main(argv: Sequence[str] | None = None) -> None:
         rows = raw_rows(batches, models)
         raw = bench_raw(folder, rows)
         figures: list[tuple[str, Rate, Folding | None]] = [("raw executemany, 1 in flight", raw, None)]
+        figures.append(("validation only (pydantic, no store)", bench_validation(batches), None))
         figures.append(("store add_timings, 1 in flight",
                         *await bench_store(_store(folder, "one", args.mongo_url), batches, models, 1)))
         figures.append((f"store add_timings, {args.concurrency} in flight",

@@ -95,9 +95,12 @@ class Process:
         self.stop()
 
 
-def service(store_args: list[str]) -> Process:
-    """The real service, as an operator runs it, without the per-token limit (a load test is a flood)."""
-    env = {"FAIRCLICK_RATE_LIMIT_PER_MIN": "0", "FAIRCLICK_ACCESS_LOG": "false"}
+def service(store_args: list[str], *, score_cache: bool = True) -> Process:
+    """The real service, as an operator runs it, without the per-token limit (a load test is a flood).
+
+    With `score_cache` False every listing is estimated afresh from the store (the cache's miss path)."""
+    env = {"FAIRCLICK_RATE_LIMIT_PER_MIN": "0", "FAIRCLICK_ACCESS_LOG": "false",
+           **({} if score_cache else {"FAIRCLICK_SCORE_CACHE_ENTRIES": "0"})}
     return Process(["-m", "server", "--host", "127.0.0.1", "--port", "{port}", *store_args], env=env)
 
 

@@ -13,6 +13,8 @@ In one run, each server in its own process on loopback, the load from this proce
 Both get the same bodies (90% seeded tasks, 10% never timed). Figures: requests/s of each
 with `--connections` busy connections, their ratio (goal >= 0.5), then the service's p50 and
 p99 latency at half the bare handler's rate (goal p99 <= 10 ms), sent on a fixed schedule.
+The service runs as operators run it, score cache on (the bodies come round again, as list
+pages do); a last run with the cache off shows the cost when every listing is estimated.
 Prints figures; asserts nothing. With `--mongo-url`, the service runs on MongoDB instead.
 
 With `--stages`, no server: where one batch goes, in this process, on the same store and
@@ -94,6 +96,11 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             figures["at_half_service"] = load.open_loop(
                 url, bodies, token, rate=figures["service"].requests_per_s / 2, seconds=args.seconds)
         figures["at_half_bare"] = load.open_loop(url, bodies, token, rate=half_bare, seconds=args.seconds)
+    with load.service(store_args(settings), score_cache=False) as service:
+        token = load.new_token(service.url)
+        url = service.url + "/v1/score"
+        load.throughput(url, bodies, token, connections=args.connections, seconds=2)  # warm-up: pages
+        figures["uncached"] = load.throughput(url, bodies, token, connections=args.connections, seconds=args.seconds)
     return figures
 
 
@@ -157,6 +164,9 @@ def report(figures: dict[str, Any]) -> None:
     print(f"  FairClick /v1/score:         {service.requests_per_s:8.1f} requests/s ({service.errors} errors)"
           f" = {service.requests_per_s * figures['listings_per_request']:,.0f} listings/s")
     print(f"  ratio: {service.requests_per_s / bare.requests_per_s:.3f}x the bare handler (goal >= 0.5x)")
+    uncached = figures["uncached"]
+    print(f"  FairClick /v1/score, score cache off (every listing estimated from the store): "
+          f"{uncached.requests_per_s:8.1f} requests/s = {uncached.requests_per_s / bare.requests_per_s:.3f}x")
     for key, label in (("at_half_bare", "half the bare handler's rate"), ("at_half_service", "half the service's own rate")):
         if key in figures:
             run = figures[key]

@@ -88,7 +88,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("new_requester_days", "14", float, "A requester first seen fewer than this many days ago is 'new'."),
     Setting("min_group_reports", "5", int, "Reports a requester or platform needs before its figures are used to correct other tasks."),
     Setting("min_rate_observations", "5", int, "Attempts, reviews or payments needed before a screen-out, rejection or payment-delay figure is used."),
-    Setting("score_cache_entries", "50000", int, "Listings' scores kept in memory until their task, requester or platform changes; 0 turns the cache off."),
+    Setting("score_cache_entries", "50000", int, "Listings' scores kept in memory (about 1.3 KB each) until their task, requester or platform changes; 0 turns the cache off."),
     Setting("score_cache_s", "30", float, "Longest a cached score is kept: the bound on changes this process does not hear of (other processes' writes)."),
     # Open data
     Setting("open_data_min_contributors", "5", int, "Open-data aggregates are published only where at least this many distinct contributors reported."),

@@ -50,7 +50,8 @@ async def score_listings(request: web.Request, inputs: Inputs) -> web.Response:
                                      now=time.time())
         for n, score in zip(missing, fresh, strict=True):
             # Plain dicts in Score's wire shape (see estimate.score_batch), encoded once, kept encoded.
-            answers[n] = encoded = orjson.dumps(score)
+            # orjson's bytes keep a 4 KiB allocation; an exact copy is what is worth keeping (~400 bytes).
+            answers[n] = encoded = bytes(memoryview(orjson.dumps(score)))
             cache.put(keys[n], encoded, score["basis"], generation)
     metrics.listings_scored.inc(len(answers))
     metrics.score_cache_hits.inc(len(answers) - len(missing))
