@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,17 +27,6 @@ class Changes:
     #: (platform, requester_id); (platform, None) is the platform's own figures.
     groups: frozenset[GroupKey] = frozenset()
     everything: bool = False
-
-    @classmethod
-    def of_tasks(cls, tasks: Iterable[tuple[TaskKey, str | None]]) -> Changes:
-        """The changes a fold makes: each (task, its requester) with its requester's and platform's groups."""
-        keys, groups = set(), set()
-        for (platform, task_id), requester_id in tasks:
-            keys.add((platform, task_id))
-            groups.add((platform, None))
-            if requester_id is not None:
-                groups.add((platform, requester_id))
-        return cls(frozenset(keys), frozenset(groups))
 
 
 EVERYTHING = Changes(everything=True)

@@ -27,16 +27,7 @@ from pymongo.errors import DuplicateKeyError
 from shared_schema import AdapterHealth
 
 from ...aggregates import Contributor, GroupAggregate, Report, TaskAggregate, trust
-from ..admin import (
-    AdapterHealthDay,
-    Burst,
-    DailyActivity,
-    Flag,
-    OpenAggregate,
-    PlatformCoverage,
-    Session,
-    WeeklyReports,
-)
+from ..admin import AdapterHealthDay, Burst, DailyActivity, Flag, OpenAggregate, PlatformCoverage, Session, WeeklyReports
 from ..changes import EVERYTHING, ChangeFeed
 from ..protocol import GroupKey, TaskKey
 from ..sqlite.fold import TaskState

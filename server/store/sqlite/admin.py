@@ -16,7 +16,6 @@ from functools import partial
 from typing import Any, TypeVar
 
 import orjson
-
 from shared_schema import AdapterHealth
 
 from ...aggregates import Contributor, GroupAggregate, TaskAggregate, trust

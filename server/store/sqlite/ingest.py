@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import orjson
-
 from shared_schema import Outcome, Timing
 
 from ...aggregates import ADDITIVE, MAX_REPORTS_PER_TASK, Contributor

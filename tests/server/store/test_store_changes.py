@@ -2,10 +2,10 @@
 
 import asyncio
 
-from store_records import outcome, timing
-
 from server.store import Store
 from server.store.changes import Changes
+
+from store_records import outcome, timing
 
 
 def covers(heard: list[Changes], task: tuple[str, str], group: tuple[str, str | None]) -> bool:
