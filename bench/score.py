@@ -75,20 +75,18 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     bodies = community.score_bodies(args.bodies, args.listings)
     figures: dict[str, Any] = {"community": community.name, "listings_per_request": args.listings,
                                "store": "mongodb" if settings.mongo_url else "sqlite"}
-    with load.Process(["-m", "bench.score", "--serve-bare", "{port}"]) as bare:
-        bare_url = bare.url + "/v1/score"
-        load.throughput(bare_url, bodies, None, connections=args.connections, seconds=2)  # warm-up
-        figures["bare"] = load.throughput(bare_url, bodies, None, connections=args.connections, seconds=args.seconds)
-    with load.Process(["-m", "bench.score", "--serve-bare", "{port}", "--validating"]) as bare:
-        bare_url = bare.url + "/v1/score"
-        load.throughput(bare_url, bodies, None, connections=args.connections, seconds=2)  # warm-up
-        figures["validating"] = load.throughput(bare_url, bodies, None, connections=args.connections,
-                                                seconds=args.seconds)
+
+    def warm_then_measure(url: str, token: str | None) -> load.Throughput:
+        load.throughput(url, bodies, token, connections=args.connections, seconds=2)  # warm-up: caches, pages
+        return load.throughput(url, bodies, token, connections=args.connections, seconds=args.seconds)
+
+    for name, extra in (("bare", []), ("validating", ["--validating"])):
+        with load.Process(["-m", "bench.score", "--serve-bare", "{port}", *extra]) as bare:
+            figures[name] = warm_then_measure(bare.url + "/v1/score", None)
     with load.service(store_args(settings)) as service:
         token = load.new_token(service.url)
         url = service.url + "/v1/score"
-        load.throughput(url, bodies, token, connections=args.connections, seconds=2)  # warm-up: caches, pages
-        figures["service"] = load.throughput(url, bodies, token, connections=args.connections, seconds=args.seconds)
+        figures["service"] = warm_then_measure(url, token)
         half_bare = figures["bare"].requests_per_s / 2
         if figures["service"].requests_per_s < half_bare:
             # The goal's rate will overload the service: first show the latency at half its own capacity
@@ -97,10 +95,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                 url, bodies, token, rate=figures["service"].requests_per_s / 2, seconds=args.seconds)
         figures["at_half_bare"] = load.open_loop(url, bodies, token, rate=half_bare, seconds=args.seconds)
     with load.service(store_args(settings), score_cache=False) as service:
-        token = load.new_token(service.url)
-        url = service.url + "/v1/score"
-        load.throughput(url, bodies, token, connections=args.connections, seconds=2)  # warm-up: pages
-        figures["uncached"] = load.throughput(url, bodies, token, connections=args.connections, seconds=args.seconds)
+        figures["uncached"] = warm_then_measure(service.url + "/v1/score", load.new_token(service.url))
     return figures
 
 
