@@ -17,7 +17,7 @@ import pygal
 from markupsafe import Markup
 from pygal.style import Style
 
-from .wage_stats import nice_step
+from .wage_stats import Histogram, nice_step
 
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL)
 SERIES_COLOURS = tuple(f"var(--series-{i})" for i in range(1, 9))
@@ -131,6 +131,12 @@ def daily_line(title: str, y_title: str, days: Sequence[str], series: Mapping[st
 
 def bars(title: str, x_title: str, y_title: str, labels: Sequence[str], series: Mapping[str, Sequence[float | None]], *, unit: str = "") -> Chart:
     return _chart(pygal.Bar, title, x_title, y_title, labels, series, unit, x_label_rotation=30, include_x_axis=True)
+
+
+def hourly_histogram(title: str, y_title: str, histogram: Histogram, currency: str) -> Chart:
+    """Task hourly medians in bins, each bin's share of the reports in %, one series per platform."""
+    shares = {platform: [round(100 * s, 1) for s in values] for platform, values in histogram.shares.items()}
+    return bars(title, f"hourly median ({currency}/h)", y_title, histogram.labels(), shares, unit="%")
 
 
 def weekly_line(title: str, y_title: str, weeks: Sequence[str], series: Mapping[str, Sequence[float | None]], *, unit: str = "") -> Chart:

@@ -158,12 +158,7 @@ async def requester_page(request: web.Request) -> web.StreamResponse:
         hourly=hourly,
         flags=flags,
         currency=currency,
-        histogram_chart=charts.bars(
-            f"This requester's task hourly medians, share of reports ({currency}/h)",
-            f"hourly median ({currency}/h)",
-            "% of reports",
-            histogram.labels(),
-            {p: [round(100 * s, 1) for s in shares] for p, shares in histogram.shares.items()},
-            unit="%",
-        ),
+        histogram_chart=charts.hourly_histogram(
+            f"This requester's task hourly medians, share of reports ({currency}/h)", "% of reports", histogram,
+            currency),
     )

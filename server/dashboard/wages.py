@@ -68,14 +68,8 @@ async def wages(request: web.Request) -> web.StreamResponse:
         currency=currency,
         limits=list(limits),
         platforms=platforms,
-        histogram_chart=charts.bars(
-            f"Task hourly medians, share of reports ({currency}/h)",
-            f"hourly median ({currency}/h)",
-            "% of the platform's reports",
-            histogram.labels(),
-            {platform: [round(100 * s, 1) for s in shares] for platform, shares in histogram.shares.items()},
-            unit="%",
-        ),
+        histogram_chart=charts.hourly_histogram(
+            f"Task hourly medians, share of reports ({currency}/h)", "% of the platform's reports", histogram, currency),
         median_chart=charts.weekly_line(f"Median hourly per week ({currency}/h)", f"{currency}/h", weeks, dict(sorted(medians.items()))),
         below_chart=charts.weekly_line(f"Share of reports {first_limit}", "% of reports", weeks, dict(sorted(below.items())), unit="%"),
     )
